@@ -1,0 +1,30 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path
+from django.views.decorators.cache import cache_page
+
+from . import views
+from .sitemaps import SITEMAPS
+
+handler404 = "copp.views.page_not_found"
+handler500 = "copp.views.server_error"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("healthz", views.healthz, name="healthz"),
+    path("robots.txt", views.robots_txt, name="robots"),
+    path(
+        "sitemap.xml",
+        cache_page(60 * 15)(sitemap),
+        {"sitemaps": SITEMAPS},
+        name="sitemap",
+    ),
+]
+
+# Russian pages live at the root, English ones under /en/.
+urlpatterns += i18n_patterns(
+    path("", views.home, name="home"),
+    path("programs/", include("programs.urls")),
+    prefix_default_language=False,
+)

@@ -1,0 +1,132 @@
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from . import services
+from .models import Cohort, Direction, Program, Venue
+
+
+@admin.register(Direction)
+class DirectionAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "position"]
+    list_editable = ["position"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Venue)
+class VenueAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "address"]
+    list_filter = ["kind"]
+    search_fields = ["name", "address"]
+
+
+class CohortInline(admin.StackedInline):
+    model = Cohort
+    extra = 0
+    autocomplete_fields = ["venue"]
+    show_change_link = True
+    fields = [
+        ("code", "status"),
+        ("starts_on", "ends_on", "application_deadline"),
+        ("capacity", "min_size", "admission_mode"),
+        ("venue", "schedule"),
+    ]
+
+
+@admin.register(Program)
+class ProgramAdmin(admin.ModelAdmin):
+    list_display = [
+        "title",
+        "direction",
+        "kind",
+        "study_form",
+        "hours",
+        "price",
+        "is_published",
+    ]
+    list_filter = [
+        "is_published",
+        "direction",
+        "kind",
+        "study_form",
+        "funding_sources",
+        "categories",
+    ]
+    search_fields = ["title", "summary", "slug", "qualification"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["direction"]
+    filter_horizontal = ["funding_sources", "categories"]
+    list_select_related = ["direction"]
+    inlines = [CohortInline]
+    actions = ["publish", "unpublish"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "direction", "kind", "is_published"]}),
+        (
+            _("Delivery"),
+            {
+                "fields": [
+                    "study_form",
+                    "uses_distance_learning",
+                    "hours",
+                    "qualification",
+                ]
+            },
+        ),
+        (_("Cost and funding"), {"fields": ["price", "funding_sources"]}),
+        (_("Admission"), {"fields": ["min_age", "required_education", "categories"]}),
+        (_("Description"), {"fields": ["summary", "description", "outcomes"]}),
+    ]
+
+    @admin.action(
+        description=_("Publish the selected programs"), permissions=["change"]
+    )
+    def publish(self, request: HttpRequest, queryset: QuerySet[Program]) -> None:
+        self._set_published(request, queryset, published=True)
+
+    @admin.action(
+        description=_("Unpublish the selected programs"), permissions=["change"]
+    )
+    def unpublish(self, request: HttpRequest, queryset: QuerySet[Program]) -> None:
+        self._set_published(request, queryset, published=False)
+
+    def _set_published(
+        self, request: HttpRequest, queryset, *, published: bool
+    ) -> None:
+        changed = services.set_programs_published(
+            programs=queryset, published=published
+        )
+        message = _("Published") if published else _("Unpublished")
+        for program in changed:
+            self.log_change(request, program, str(message))
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d program changed, %(same)d already in that state.",
+                "%(count)d programs changed, %(same)d already in that state.",
+                len(changed),
+            )
+            % {"count": len(changed), "same": queryset.count() - len(changed)},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(Cohort)
+class CohortAdmin(admin.ModelAdmin):
+    list_display = [
+        "code",
+        "program",
+        "starts_on",
+        "ends_on",
+        "application_deadline",
+        "capacity",
+        "admission_mode",
+        "status",
+    ]
+    list_filter = ["status", "admission_mode", "program__direction", "venue"]
+    search_fields = ["code", "program__title"]
+    autocomplete_fields = ["program", "venue"]
+    date_hierarchy = "starts_on"
+    list_select_related = ["program"]

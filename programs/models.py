@@ -1,0 +1,424 @@
+"""The catalog: directions, programs, venues and cohorts."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+# The law's lower bounds on hours for ДПО programs (273-ФЗ, Order 499).
+MIN_HOURS_DPO_UPGRADE = 16
+MIN_HOURS_DPO_RETRAINING = 250
+
+
+class ProgramKind(models.TextChoices):
+    """The six kinds of program the centre runs (273-ФЗ)."""
+
+    PO_TRAINING = "po_training", _("Vocational training: first profession")
+    PO_RETRAINING = "po_retraining", _("Vocational training: retraining")
+    PO_UPGRADE = "po_upgrade", _("Vocational training: upgrade of workers")
+    DPO_UPGRADE = "dpo_upgrade", _("Further education: qualification upgrade")
+    DPO_RETRAINING = "dpo_retraining", _("Further education: professional retraining")
+    CAREER_GUIDANCE = "career_guidance", _("Career guidance and trial of a profession")
+
+
+class DocumentKind(models.TextChoices):
+    """What a learner receives on completing a program."""
+
+    WORKER_CERTIFICATE = "worker_certificate", _("Certificate of a worker profession")
+    UPGRADE_CERTIFICATE = (
+        "upgrade_certificate",
+        _("Certificate of qualification upgrade"),
+    )
+    RETRAINING_DIPLOMA = "retraining_diploma", _("Diploma of professional retraining")
+    PARTICIPATION = "participation", _("Certificate of participation")
+    STUDY_CERTIFICATE = "study_certificate", _("Certificate of study (not completed)")
+
+
+DOCUMENT_BY_KIND: dict[str, str] = {
+    ProgramKind.PO_TRAINING: DocumentKind.WORKER_CERTIFICATE,
+    ProgramKind.PO_RETRAINING: DocumentKind.WORKER_CERTIFICATE,
+    ProgramKind.PO_UPGRADE: DocumentKind.WORKER_CERTIFICATE,
+    ProgramKind.DPO_UPGRADE: DocumentKind.UPGRADE_CERTIFICATE,
+    ProgramKind.DPO_RETRAINING: DocumentKind.RETRAINING_DIPLOMA,
+    ProgramKind.CAREER_GUIDANCE: DocumentKind.PARTICIPATION,
+}
+DPO_KINDS = (ProgramKind.DPO_UPGRADE, ProgramKind.DPO_RETRAINING)
+
+
+class StudyForm(models.TextChoices):
+    FULL_TIME = "full_time", _("Full-time")
+    MIXED = "mixed", _("Full-time and part-time")
+    EXTRAMURAL = "extramural", _("Extramural")
+
+
+class EducationLevel(models.TextChoices):
+    """Levels of education, ordered from lowest to highest."""
+
+    NONE = "none", _("No general education completed")
+    BASIC_GENERAL = "basic_general", _("Basic general (9 grades)")
+    SECONDARY_GENERAL = "secondary_general", _("Secondary general (11 grades)")
+    STUDYING_PROFESSIONAL = (
+        "studying_professional",
+        _("Studying for secondary vocational or higher education"),
+    )
+    SECONDARY_VOCATIONAL = "secondary_vocational", _("Secondary vocational (СПО)")
+    HIGHER = "higher", _("Higher education (ВО)")
+
+
+class FundingCode(models.TextChoices):
+    FEDERAL = "federal", _("Federal project (free)")
+    REGIONAL = "regional", _("Regional budget (free)")
+    EMPLOYER = "employer", _("Paid by the employer")
+    PERSONAL = "personal", _("Paid by the learner")
+    MATERNITY_CAPITAL = "maternity_capital", _("Maternity capital")
+
+
+class CategoryCode(models.TextChoices):
+    AGE_50_PLUS = "age_50_plus", _("Aged 50 and over, pre-retirement age")
+    CHILDCARE_LEAVE = "childcare_leave", _("Parents on childcare leave (child under 3)")
+    NON_WORKING_MOTHER = (
+        "non_working_mother",
+        _("Non-working mothers of children under 7"),
+    )
+    DISABILITY = "disability", _("People with disabilities")
+    UNEMPLOYED = "unemployed", _("Registered with the employment service")
+    DISMISSAL_RISK = "dismissal_risk", _("Employees at risk of dismissal")
+    SVO = "svo", _("Participants of the special military operation and their families")
+    YOUTH = "youth", _("Young people under 35")
+    PUPIL_6_7 = "pupil_6_7", _("School pupils, grades 6-7")
+    PUPIL_8_11 = "pupil_8_11", _("School pupils, grades 8-11")
+    STUDENT = "student", _("College and university students")
+    WORKING_ADULT = "working_adult", _("Working adults")
+    PARTNER_EMPLOYEE = "partner_employee", _("Employees of partner companies")
+
+
+class FundingSource(models.Model):
+    """A reference row per funding source; rows are created by a migration."""
+
+    code = models.CharField(_("code"), max_length=32, choices=FundingCode, unique=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("funding source")
+        verbose_name_plural = _("funding sources")
+
+    def __str__(self) -> str:
+        return str(self.get_code_display())
+
+    @property
+    def is_free(self) -> bool:
+        return self.code in (FundingCode.FEDERAL, FundingCode.REGIONAL)
+
+
+class LearnerCategory(models.Model):
+    """A reference row per learner category; rows are created by a migration."""
+
+    code = models.CharField(_("code"), max_length=32, choices=CategoryCode, unique=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("learner category")
+        verbose_name_plural = _("learner categories")
+
+    def __str__(self) -> str:
+        return str(self.get_code_display())
+
+
+class Direction(models.Model):
+    """A competence area of machine-building (CNC machining, welding, ...)."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("direction")
+        verbose_name_plural = _("directions")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return f"{reverse('programs:list')}?direction={self.slug}"
+
+
+class ProgramQuerySet(models.QuerySet):
+    def published(self) -> ProgramQuerySet:
+        return self.filter(is_published=True)
+
+
+class Program(models.Model):
+    direction = models.ForeignKey(
+        Direction,
+        on_delete=models.PROTECT,
+        related_name="programs",
+        verbose_name=_("direction"),
+    )
+    title = models.CharField(_("title"), max_length=255)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    kind = models.CharField(_("kind"), max_length=32, choices=ProgramKind)
+    study_form = models.CharField(
+        _("form of study"),
+        max_length=16,
+        choices=StudyForm,
+        default=StudyForm.FULL_TIME,
+    )
+    uses_distance_learning = models.BooleanField(
+        _("uses distance learning technologies"), default=False
+    )
+    hours = models.PositiveIntegerField(_("hours"), validators=[MinValueValidator(1)])
+    funding_sources = models.ManyToManyField(
+        FundingSource, related_name="programs", verbose_name=_("funding sources")
+    )
+    price = models.DecimalField(
+        _("price, roubles"),
+        max_digits=10,
+        decimal_places=2,
+        default=Decimal("0"),
+        help_text=_("0 means the program is free for the learner."),
+    )
+    categories = models.ManyToManyField(
+        LearnerCategory,
+        related_name="programs",
+        blank=True,
+        verbose_name=_("learner categories"),
+    )
+    min_age = models.PositiveSmallIntegerField(_("minimum age"), default=18)
+    required_education = models.CharField(
+        _("required education"),
+        max_length=32,
+        choices=EducationLevel,
+        default=EducationLevel.NONE,
+        help_text=_("The lowest level of education an applicant must have."),
+    )
+    qualification = models.CharField(
+        _("qualification or profession awarded"), max_length=255, blank=True
+    )
+    summary = models.CharField(_("summary"), max_length=300)
+    description = models.TextField(_("description"))
+    outcomes = models.TextField(
+        _("learning outcomes"), blank=True, help_text=_("One outcome per line.")
+    )
+    is_published = models.BooleanField(_("published"), default=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ProgramQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("program")
+        verbose_name_plural = _("programs")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(price__gte=0), name="program_price_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(hours__gte=1), name="program_hours_positive"
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=ProgramKind.DPO_UPGRADE)
+                | Q(hours__gte=MIN_HOURS_DPO_UPGRADE),
+                name="program_dpo_upgrade_min_hours",
+                violation_error_message=_(
+                    "A qualification upgrade program must last at least 16 hours."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=ProgramKind.DPO_RETRAINING)
+                | Q(hours__gte=MIN_HOURS_DPO_RETRAINING),
+                name="program_dpo_retraining_min_hours",
+                violation_error_message=_(
+                    "A professional retraining program must last at least 250 hours."
+                ),
+            ),
+        ]
+        indexes = [models.Index(fields=["is_published", "direction"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("programs:detail", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        # The database enforces the same bounds; this puts the message on the field.
+        minimum = {
+            ProgramKind.DPO_UPGRADE: MIN_HOURS_DPO_UPGRADE,
+            ProgramKind.DPO_RETRAINING: MIN_HOURS_DPO_RETRAINING,
+        }.get(self.kind)
+        if minimum and self.hours is not None and self.hours < minimum:
+            raise ValidationError(
+                {
+                    "hours": _(
+                        "A program of the kind “%(kind)s” must last at least %(hours)s hours."
+                    )
+                    % {"kind": self.get_kind_display(), "hours": minimum}
+                },
+                code="too_few_hours",
+            )
+
+    @property
+    def document_kind(self) -> str:
+        return DOCUMENT_BY_KIND[self.kind]
+
+    def get_document_kind_display(self) -> str:
+        return str(DocumentKind(self.document_kind).label)
+
+    @property
+    def is_free(self) -> bool:
+        return self.price == 0
+
+    @property
+    def is_dpo(self) -> bool:
+        return self.kind in DPO_KINDS
+
+    def outcome_list(self) -> list[str]:
+        return [line.strip() for line in self.outcomes.splitlines() if line.strip()]
+
+
+class Venue(models.Model):
+    class Kind(models.TextChoices):
+        OWN = "own", _("Centre's workshop")
+        PARTNER = "partner", _("Partner's site")
+
+    name = models.CharField(_("name"), max_length=255)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind, default=Kind.OWN)
+    address = models.CharField(_("address"), max_length=500)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("venue")
+        verbose_name_plural = _("venues")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name", "address"], name="venue_unique_name_address"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CohortQuerySet(models.QuerySet):
+    def open_for_applications(
+        self, today: datetime.date | None = None
+    ) -> CohortQuerySet:
+        today = today or timezone.localdate()
+        return self.filter(
+            status=Cohort.Status.OPEN,
+            application_deadline__gte=today,
+            program__is_published=True,
+        )
+
+
+class Cohort(models.Model):
+    """One intake (a study group) of a program."""
+
+    class AdmissionMode(models.TextChoices):
+        REVIEW = "review", _("Staff review")
+        FIRST_COME = "first_come", _("First come, first served")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    program = models.ForeignKey(
+        Program,
+        on_delete=models.PROTECT,
+        related_name="cohorts",
+        verbose_name=_("program"),
+    )
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    application_deadline = models.DateField(
+        _("applications accepted until"),
+        help_text=_("The last day (inclusive, Moscow time) on which one may apply."),
+    )
+    capacity = models.PositiveIntegerField(_("capacity"))
+    min_size = models.PositiveIntegerField(
+        _("minimum size"),
+        default=1,
+        help_text=_("The group does not start with fewer learners."),
+    )
+    venue = models.ForeignKey(
+        Venue,
+        on_delete=models.PROTECT,
+        related_name="cohorts",
+        verbose_name=_("venue"),
+    )
+    schedule = models.CharField(_("schedule"), max_length=255, blank=True)
+    admission_mode = models.CharField(
+        _("admission"),
+        max_length=16,
+        choices=AdmissionMode,
+        default=AdmissionMode.REVIEW,
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status, default=Status.OPEN
+    )
+
+    objects = CohortQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_on", "code"]
+        verbose_name = _("cohort")
+        verbose_name_plural = _("cohorts")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(starts_on__lte=models.F("ends_on")),
+                name="cohort_starts_before_it_ends",
+                violation_error_message=_("A cohort cannot end before it starts."),
+            ),
+            models.CheckConstraint(
+                condition=Q(capacity__gt=0),
+                name="cohort_capacity_positive",
+                violation_error_message=_("Capacity must be at least one seat."),
+            ),
+            models.CheckConstraint(
+                condition=Q(min_size__lte=models.F("capacity")),
+                name="cohort_min_size_within_capacity",
+                violation_error_message=_(
+                    "The minimum size cannot exceed the capacity."
+                ),
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "starts_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.code} · {self.program}"
+
+    def get_absolute_url(self) -> str:
+        return f"{self.program.get_absolute_url()}#cohort-{self.pk}"
+
+    def clean(self) -> None:
+        errors = {}
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            errors["ends_on"] = _("A cohort cannot end before it starts.")
+        if self.capacity is not None and self.capacity < 1:
+            errors["capacity"] = _("Capacity must be at least one seat.")
+        elif (
+            self.capacity is not None
+            and self.min_size is not None
+            and self.min_size > self.capacity
+        ):
+            errors["min_size"] = _("The minimum size cannot exceed the capacity.")
+        if errors:
+            raise ValidationError(errors)
+
+    def accepts_applications(self, today: datetime.date | None = None) -> bool:
+        today = today or timezone.localdate()
+        return self.status == self.Status.OPEN and self.application_deadline >= today

@@ -1,0 +1,234 @@
+"""Reads of the catalog: search, the program page, the home page figures."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db import connection
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+)
+from django.utils import timezone
+
+from .models import Cohort, Direction, Program
+
+MAX_QUERY_LENGTH = 100
+
+
+class Sort:
+    RELEVANCE = "relevance"
+    START = "start"
+    TITLE = "title"
+    HOURS = "hours"
+    PRICE = "price"
+
+
+@dataclass(frozen=True)
+class CatalogFilters:
+    """What a visitor asked of the catalog; every field is optional."""
+
+    q: str = ""
+    directions: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    forms: tuple[str, ...] = ()
+    cost: str = ""  # "", "free" or "paid"
+    category: str = ""
+    starts_within: int | None = None
+    sort: str = ""
+
+
+def annotate_seats(cohorts: QuerySet[Cohort]) -> QuerySet[Cohort]:
+    """Annotate ``seats_taken`` and ``seats_left`` from live rows.
+
+    No application holds a seat until the enrollment engine exists, so every
+    seat of the capacity is free.
+    """
+    return cohorts.annotate(seats_taken=Value(0, output_field=IntegerField())).annotate(
+        seats_left=F("capacity") - F("seats_taken")
+    )
+
+
+def _is_postgresql() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _search_vector() -> SearchVector:
+    return (
+        SearchVector("title", weight="A", config="russian")
+        + SearchVector("summary", weight="B", config="russian")
+        + SearchVector(
+            "description", "outcomes", "qualification", weight="C", config="russian"
+        )
+    )
+
+
+_ENDINGS = re.compile(r"[аеёиоуыэюяйь]{1,2}$")
+
+
+def _fallback_terms(text: str) -> list[str]:
+    """Split a query into crude stems for databases without full-text search."""
+    terms = []
+    for word in re.findall(r"\w+", text.lower())[:8]:
+        stem = _ENDINGS.sub("", word) if len(word) > 4 else word
+        terms.append(stem)
+    return terms
+
+
+def _apply_search(programs: QuerySet[Program], text: str) -> QuerySet[Program]:
+    if _is_postgresql():
+        # Russian stemming finds "сварщик" for "сварка"; the substring match
+        # keeps abbreviations and partial words ("ЧПУ", "КОМПАС") findable.
+        query = SearchQuery(text, config="russian", search_type="websearch")
+        vector = _search_vector()
+        return programs.annotate(search=vector, rank=SearchRank(vector, query)).filter(
+            Q(search=query)
+            | Q(title__icontains=text)
+            | Q(direction__name__icontains=text)
+        )
+    # SQLite compares case-insensitively only in ASCII; try the usual cases.
+    for term in _fallback_terms(text):
+        variants = {term, term.capitalize(), term.upper()}
+        condition = Q()
+        for variant in variants:
+            for name in (
+                "title",
+                "summary",
+                "description",
+                "qualification",
+                "direction__name",
+            ):
+                condition |= Q(**{f"{name}__contains": variant})
+        programs = programs.filter(condition)
+    return programs.annotate(rank=Value(0, output_field=IntegerField()))
+
+
+def search_programs(
+    filters: CatalogFilters, *, today: datetime.date | None = None
+) -> QuerySet[Program]:
+    """Return the published programs that match ``filters``, sorted as asked."""
+    today = today or timezone.localdate()
+    programs = Program.objects.published().select_related("direction")
+    if filters.directions:
+        programs = programs.filter(direction__slug__in=filters.directions)
+    if filters.kinds:
+        programs = programs.filter(kind__in=filters.kinds)
+    if filters.forms:
+        programs = programs.filter(study_form__in=filters.forms)
+    if filters.cost == "free":
+        programs = programs.filter(price=0)
+    elif filters.cost == "paid":
+        programs = programs.filter(price__gt=0)
+    if filters.category:
+        programs = programs.filter(
+            Exists(
+                Program.categories.through.objects.filter(
+                    program=OuterRef("pk"), learnercategory__code=filters.category
+                )
+            )
+        )
+    upcoming = Q(cohorts__status=Cohort.Status.OPEN, cohorts__starts_on__gte=today)
+    if filters.starts_within is not None:
+        horizon = today + datetime.timedelta(days=filters.starts_within)
+        programs = programs.filter(
+            Exists(
+                Cohort.objects.filter(
+                    program=OuterRef("pk"),
+                    status=Cohort.Status.OPEN,
+                    starts_on__gte=today,
+                    starts_on__lte=horizon,
+                )
+            )
+        )
+    if filters.q:
+        programs = _apply_search(programs, filters.q)
+    programs = programs.annotate(
+        next_start=Min("cohorts__starts_on", filter=upcoming),
+        open_cohorts=Count("cohorts", filter=upcoming),
+    )
+    sort = filters.sort or (Sort.RELEVANCE if filters.q else Sort.START)
+    order = {
+        Sort.RELEVANCE: ["-rank", "title"],
+        Sort.START: [F("next_start").asc(nulls_last=True), "title"],
+        Sort.TITLE: ["title"],
+        Sort.HOURS: ["hours", "title"],
+        Sort.PRICE: ["price", "title"],
+    }.get(sort, ["title"])
+    if sort == Sort.RELEVANCE and not filters.q:
+        order = [F("next_start").asc(nulls_last=True), "title"]
+    return programs.order_by(*order, "pk")
+
+
+def get_published_program(slug: str, *, today: datetime.date | None = None) -> Program:
+    """Return a published program with what its page shows; raise DoesNotExist."""
+    today = today or timezone.localdate()
+    cohorts = annotate_seats(
+        Cohort.objects.filter(ends_on__gte=today)
+        .exclude(status=Cohort.Status.CANCELLED)
+        .select_related("venue")
+        .order_by("starts_on", "code")
+    )
+    return (
+        Program.objects.published()
+        .select_related("direction")
+        .prefetch_related(
+            "funding_sources",
+            "categories",
+            Prefetch("cohorts", queryset=cohorts, to_attr="current_cohorts"),
+        )
+        .get(slug=slug)
+    )
+
+
+def directions_with_counts() -> QuerySet[Direction]:
+    return Direction.objects.annotate(
+        program_count=Count("programs", filter=Q(programs__is_published=True))
+    ).filter(program_count__gt=0)
+
+
+def cohorts_starting_soon(
+    *, today: datetime.date | None = None, days: int = 60, limit: int = 6
+) -> list[Cohort]:
+    today = today or timezone.localdate()
+    cohorts = annotate_seats(
+        Cohort.objects.open_for_applications(today)
+        .filter(
+            starts_on__gte=today, starts_on__lte=today + datetime.timedelta(days=days)
+        )
+        .select_related("program", "program__direction", "venue")
+        .order_by("starts_on", "code")
+    )
+    return list(cohorts[:limit])
+
+
+@dataclass(frozen=True)
+class CatalogFigures:
+    programs: int
+    open_cohorts: int
+    directions: int
+
+
+def catalog_figures(*, today: datetime.date | None = None) -> CatalogFigures:
+    today = today or timezone.localdate()
+    published = Program.objects.published()
+    counts = published.aggregate(
+        programs=Count("pk", distinct=True),
+        directions=Count("direction", distinct=True),
+    )
+    open_cohorts = Cohort.objects.open_for_applications(today).count()
+    return CatalogFigures(
+        programs=counts["programs"],
+        open_cohorts=open_cohorts,
+        directions=counts["directions"] or 0,
+    )

@@ -1,0 +1,22 @@
+import pytest
+from django.db import connection
+
+
+@pytest.fixture
+def postgresql(db):
+    """Skip on SQLite; CI runs the suite on PostgreSQL, where nothing is skipped."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL")
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """In CI a skipped test is a test that did not run: fail the session."""
+    import os
+
+    if not os.environ.get("CI"):
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = reporter.stats.get("skipped", []) if reporter else []
+    if skipped:
+        reporter.write_line(f"CI: {len(skipped)} test(s) skipped; every test must run.")
+        session.exitstatus = 1

@@ -1,0 +1,101 @@
+import xml.etree.ElementTree as ET
+
+import pytest
+from django.db import DatabaseError
+from django.test import RequestFactory
+from django.utils import translation
+
+from copp.views import server_error
+from tests.factories import CohortFactory, ProgramFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_shows_directions_soon_cohorts_and_figures(client):
+    cohort = CohortFactory()
+    ProgramFactory(is_published=False)
+    response = client.get("/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert cohort.program.direction.name in html
+    assert cohort.program.title in html
+    figures = response.context["figures"]
+    assert (figures.programs, figures.open_cohorts, figures.directions) == (1, 1, 1)
+
+
+def test_pages_are_russian_at_the_root_and_english_under_en(client):
+    ru = client.get("/programs/")
+    en = client.get("/en/programs/")
+    assert ru["Content-Language"] == "ru"
+    assert en["Content-Language"] == "en"
+    assert '<html lang="ru">' in ru.content.decode()
+    assert "Каталог программ" in ru.content.decode()
+    assert "Program catalog" in en.content.decode()
+
+
+def test_language_switch_links_to_the_same_page(client):
+    program = ProgramFactory(slug="welding-basics")
+    html = client.get(program.get_absolute_url() + "?x=1").content.decode()
+    assert 'href="/en/programs/welding-basics/?x=1"' in html
+    html = client.get("/en/programs/welding-basics/").content.decode()
+    assert 'href="/programs/welding-basics/"' in html
+
+
+def test_healthz_answers_ok_when_the_database_answers(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "up"}
+
+
+def test_healthz_answers_503_when_the_database_is_down(client, monkeypatch):
+    def broken_cursor(*args, **kwargs):
+        raise DatabaseError("connection refused")
+
+    from django.db import connection
+
+    monkeypatch.setattr(connection, "cursor", broken_cursor)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["database"] == "down"
+
+
+def test_robots_txt_points_to_the_sitemap(client):
+    response = client.get("/robots.txt")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/plain")
+    assert "Sitemap: http://testserver/sitemap.xml" in response.content.decode()
+    assert "Disallow: /admin/" in response.content.decode()
+
+
+def test_sitemap_lists_published_programs_in_both_languages(client):
+    published = ProgramFactory(slug="published-one")
+    ProgramFactory(slug="draft-one", is_published=False)
+    response = client.get("/sitemap.xml")
+    assert response.status_code == 200
+    root = ET.fromstring(response.content)
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    locations = {node.text for node in root.findall("s:url/s:loc", ns)}
+    assert f"http://testserver{published.get_absolute_url()}" in locations
+    assert "http://testserver/en/programs/published-one/" in locations
+    assert not any("draft-one" in loc for loc in locations)
+
+
+@pytest.mark.parametrize(
+    ("path", "text"),
+    [("/no-such-page/", "Страница не найдена"), ("/en/no-such-page/", "Page not found")],
+)
+def test_friendly_404_in_both_languages(client, path, text):
+    response = client.get(path)
+    assert response.status_code == 404
+    assert text in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("language", "text"), [("ru", "Что-то пошло не так"), ("en", "Something went wrong")]
+)
+def test_friendly_500_in_both_languages(language, text):
+    request = RequestFactory().get("/")
+    with translation.override(language):
+        response = server_error(request)
+    assert response.status_code == 500
+    assert text in response.content.decode()
