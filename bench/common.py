@@ -1,0 +1,167 @@
+"""Helpers shared by the benchmarks: a PostgreSQL database, gunicorn, a load loop."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+from dataclasses import dataclass, field
+from http.client import HTTPConnection
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/copp_bench"
+
+
+def database_url() -> str:
+    return os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)
+
+
+def ensure_database(url: str) -> None:
+    """Create the benchmark database if it does not exist yet."""
+    import psycopg2
+
+    parts = urllib.parse.urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin = psycopg2.connect(
+        host=parts.hostname,
+        port=parts.port or 5432,
+        user=parts.username or "postgres",
+        password=parts.password or None,
+        dbname="postgres",
+    )
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if cursor.fetchone() is None:
+            cursor.execute(f'CREATE DATABASE "{name}"')
+    admin.close()
+
+
+def environment(**extra: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="bench.settings",
+        DATABASE_URL=database_url(),
+        PYTHONPATH=str(ROOT),
+    )
+    env.update(extra)
+    return env
+
+
+def manage(*args: str, env: dict[str, str]) -> None:
+    subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def gunicorn(*, env: dict[str, str], workers: int = 2):
+    """Run gunicorn on a free loopback port; yield the port."""
+    port = free_port()
+    log_path = Path(tempfile.mkdtemp(prefix="copp-gunicorn-")) / "gunicorn.log"
+    command = [
+        PYTHON,
+        "-m",
+        "gunicorn",
+        "copp.wsgi:application",
+        "--workers",
+        str(workers),
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--log-level",
+        "warning",
+    ]
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+        )
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            with contextlib.suppress(OSError):
+                status, _ = get(port, "/healthz")
+                if status == 200:
+                    break
+            time.sleep(0.2)
+        else:
+            raise RuntimeError(f"gunicorn did not start; see {log_path}")
+        yield port
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def get(port: int, path: str) -> tuple[int, bytes]:
+    connection = HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
+@dataclass
+class LoadResult:
+    requests: int = 0
+    errors: int = 0
+    seconds: float = 0.0
+    latencies: list[float] = field(default_factory=list)
+
+    @property
+    def rps(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+    def percentile(self, q: float) -> float:
+        if not self.latencies:
+            return 0.0
+        return statistics.quantiles(self.latencies, n=100)[int(q) - 1] * 1000
+
+
+def load(port: int, paths: list[str], *, clients: int, seconds: float) -> LoadResult:
+    """GET ``paths`` round-robin from ``clients`` threads for ``seconds``."""
+    result = LoadResult()
+    lock = threading.Lock()
+    stop = time.monotonic() + seconds
+
+    def client(offset: int) -> None:
+        done, errors, latencies = 0, 0, []
+        n = offset
+        while time.monotonic() < stop:
+            started = time.perf_counter()
+            try:
+                status, _ = get(port, paths[n % len(paths)])
+            except OSError:
+                status = 0
+            latencies.append(time.perf_counter() - started)
+            n += 1
+            if status == 200:
+                done += 1
+            else:
+                errors += 1
+        with lock:
+            result.requests += done
+            result.errors += errors
+            result.latencies.extend(latencies)
+
+    started = time.monotonic()
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    result.seconds = time.monotonic() - started
+    return result
