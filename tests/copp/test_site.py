@@ -72,7 +72,7 @@ def test_sitemap_lists_published_programs_in_both_languages(client):
     ProgramFactory(slug="draft-one", is_published=False)
     response = client.get("/sitemap.xml")
     assert response.status_code == 200
-    root = ET.fromstring(response.content)
+    root = ET.fromstring(response.content)  # noqa: S314 - our own output
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
     locations = {node.text for node in root.findall("s:url/s:loc", ns)}
     assert f"http://testserver{published.get_absolute_url()}" in locations
@@ -82,7 +82,10 @@ def test_sitemap_lists_published_programs_in_both_languages(client):
 
 @pytest.mark.parametrize(
     ("path", "text"),
-    [("/no-such-page/", "Страница не найдена"), ("/en/no-such-page/", "Page not found")],
+    [
+        ("/no-such-page/", "Страница не найдена"),
+        ("/en/no-such-page/", "Page not found"),
+    ],
 )
 def test_friendly_404_in_both_languages(client, path, text):
     response = client.get(path)
@@ -91,7 +94,8 @@ def test_friendly_404_in_both_languages(client, path, text):
 
 
 @pytest.mark.parametrize(
-    ("language", "text"), [("ru", "Что-то пошло не так"), ("en", "Something went wrong")]
+    ("language", "text"),
+    [("ru", "Что-то пошло не так"), ("en", "Something went wrong")],
 )
 def test_friendly_500_in_both_languages(language, text):
     request = RequestFactory().get("/")

@@ -8,7 +8,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from programs.models import Cohort, FundingSource, LearnerCategory, ProgramKind, StudyForm
+from programs.models import (
+    Cohort,
+    FundingSource,
+    LearnerCategory,
+    ProgramKind,
+    StudyForm,
+)
 from tests.factories import CohortFactory, DirectionFactory, ProgramFactory
 
 pytestmark = pytest.mark.django_db
@@ -43,8 +49,12 @@ def catalog():
     }
     programs["cnc"].categories.set(LearnerCategory.objects.filter(code="age_50_plus"))
     programs["cnc"].funding_sources.set(FundingSource.objects.filter(code="personal"))
-    CohortFactory(program=programs["welder"], starts_on=today + datetime.timedelta(days=10))
-    CohortFactory(program=programs["cnc"], starts_on=today + datetime.timedelta(days=100))
+    CohortFactory(
+        program=programs["welder"], starts_on=today + datetime.timedelta(days=10)
+    )
+    CohortFactory(
+        program=programs["cnc"], starts_on=today + datetime.timedelta(days=100)
+    )
     return programs
 
 
@@ -105,7 +115,7 @@ def test_catalog_filters(client, catalog, query, expected):
         "q=%00%00",
         "q=%FF%FE",
         "q=a%20%26%20b%20%7C%20!c%20%3A*",
-        "q=\"unclosed",
+        'q="unclosed',
     ],
 )
 def test_bad_catalog_input_never_breaks_the_page(client, catalog, query):

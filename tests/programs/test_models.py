@@ -13,7 +13,9 @@ pytestmark = pytest.mark.django_db
     [(ProgramKind.DPO_UPGRADE, 15, 16), (ProgramKind.DPO_RETRAINING, 249, 250)],
 )
 def test_dpo_hours_minimum_is_a_clear_field_error(kind, too_few, enough):
-    program = ProgramFactory.build(direction=DirectionFactory(), kind=kind, hours=too_few)
+    program = ProgramFactory.build(
+        direction=DirectionFactory(), kind=kind, hours=too_few
+    )
     with pytest.raises(ValidationError) as excinfo:
         program.full_clean()
     assert list(excinfo.value.message_dict) == ["hours"]
@@ -23,7 +25,8 @@ def test_dpo_hours_minimum_is_a_clear_field_error(kind, too_few, enough):
 
 
 @pytest.mark.parametrize(
-    ("kind", "hours"), [(ProgramKind.DPO_UPGRADE, 15), (ProgramKind.DPO_RETRAINING, 100)]
+    ("kind", "hours"),
+    [(ProgramKind.DPO_UPGRADE, 15), (ProgramKind.DPO_RETRAINING, 100)],
 )
 def test_database_refuses_dpo_programs_below_the_minimum(kind, hours):
     program = ProgramFactory()

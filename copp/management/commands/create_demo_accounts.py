@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-DEMO_PASSWORD = "demo-copp-2026"
+DEMO_PASSWORD = "demo-copp-2026"  # noqa: S105 - demo sites only, printed on purpose
 
 # (username, first name, last name, superuser)
 DEMO_ACCOUNTS: list[tuple[str, str, str, bool]] = [
@@ -47,6 +47,6 @@ class Command(BaseCommand):
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
             rows.append((username, "superuser" if is_superuser else "staff"))
-        self.stdout.write("Demo accounts (password for all: %s):" % DEMO_PASSWORD)
+        self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
         for username, role in rows:
             self.stdout.write(f"  {username:<12} {role}")
