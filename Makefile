@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run install migrate demo test lint format messages bench bench-quick clean
+.PHONY: run install browser migrate demo test lint format messages bench bench-quick clean
 
 $(STAMP): requirements.txt requirements/base.txt requirements/dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -29,7 +29,14 @@ run: demo
 	@echo "Serving at http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/)"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-test: install
+# The browser tests drive Debian's Chromium (Playwright cannot download one here).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "Chromium is missing: sudo apt-get install chromium (browser tests will be skipped)"; fi; }
+
+test: install browser
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install
