@@ -5,6 +5,8 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_page
 
+from enrollment import urls as enrollment_urls
+
 from . import views
 from .sitemaps import SITEMAPS
 
@@ -18,6 +20,7 @@ handler500 = "copp.views.server_error"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
+    path("", include((enrollment_urls.staff_urlpatterns, "staff"))),
     path("robots.txt", views.robots_txt, name="robots"),
     path(
         "sitemap.xml",
@@ -31,5 +34,6 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("programs/", include("programs.urls")),
+    path("", include("enrollment.urls")),
     prefix_default_language=False,
 )

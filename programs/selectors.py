@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
@@ -11,6 +12,7 @@ from django.db import connection
 from django.db.models import (
     Count,
     Exists,
+    Expression,
     F,
     IntegerField,
     Min,
@@ -20,6 +22,7 @@ from django.db.models import (
     QuerySet,
     Value,
 )
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from .models import Cohort, Direction, Program
@@ -49,14 +52,28 @@ class CatalogFilters:
     sort: str = ""
 
 
-def annotate_seats(cohorts: QuerySet[Cohort]) -> QuerySet[Cohort]:
-    """Annotate ``seats_taken`` and ``seats_left`` from live rows.
+# The enrollment app registers how seats are counted (programs imports no app).
+_seats_taken: Callable[[datetime.datetime], Expression] | None = None
 
-    No application holds a seat until the enrollment engine exists, so every
-    seat of the capacity is free.
-    """
-    return cohorts.annotate(seats_taken=Value(0, output_field=IntegerField())).annotate(
-        seats_left=F("capacity") - F("seats_taken")
+
+def register_seat_counter(counter: Callable[[datetime.datetime], Expression]) -> None:
+    """Set the expression that counts the seats a cohort has given away at a time."""
+    global _seats_taken
+    _seats_taken = counter
+
+
+def annotate_seats(
+    cohorts: QuerySet[Cohort], *, now: datetime.datetime | None = None
+) -> QuerySet[Cohort]:
+    """Annotate ``seats_taken`` and ``seats_left`` from live rows, as of ``now``."""
+    now = now or timezone.now()
+    taken = (
+        _seats_taken(now)
+        if _seats_taken is not None
+        else Value(0, output_field=IntegerField())
+    )
+    return cohorts.annotate(seats_taken=taken).annotate(
+        seats_left=Greatest(F("capacity") - F("seats_taken"), Value(0))
     )
 
 

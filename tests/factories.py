@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import datetime
+import uuid
 
 import factory
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from enrollment import services
+from enrollment.models import ConsentText
 from programs.models import (
     Cohort,
     Direction,
@@ -70,8 +74,64 @@ class CohortFactory(factory.django.DjangoModelFactory):
         lambda o: o.starts_on - datetime.timedelta(days=3)
     )
     capacity = 12
-    min_size = 4
+    min_size = factory.LazyAttribute(lambda o: min(4, o.capacity))
     venue = factory.SubFactory(VenueFactory)
     schedule = "Пн, Ср, Пт 18:00–21:00"
     admission_mode = Cohort.AdmissionMode.REVIEW
     status = Cohort.Status.OPEN
+
+
+# --- Enrollment ---------------------------------------------------------------
+
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 64
+JPEG_BYTES = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01" + b"\x00" * 64
+
+
+def pdf_file(name: str = "passport.pdf") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, PDF_BYTES, content_type="application/pdf")
+
+
+def png_file(name: str = "scan.png") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, PNG_BYTES, content_type="image/png")
+
+
+_people = iter(range(1, 10**9))
+
+
+def applicant_data(**overrides) -> services.ApplicantData:
+    """Valid data of an adult; each call is another person."""
+    n = next(_people)
+    values = {
+        "last_name": f"Иванов{n}",
+        "first_name": "Пётр",
+        "patronymic": "Сергеевич",
+        "birth_date": datetime.date(1990, 5, 17),
+        "sex": "male",
+        "phone": "+79123456789",
+        "email": f"person{n}@example.org",
+        "municipality": "г. Энск",
+        "education_level": "secondary_vocational",
+        "snils": "",
+    }
+    values.update(overrides)
+    return services.ApplicantData(**values)
+
+
+def required_consents() -> list[int]:
+    return list(
+        ConsentText.objects.filter(is_required=True).values_list("pk", flat=True)
+    )
+
+
+def submit(cohort, *, data=None, documents=(), key=None, **overrides):
+    """Submit an application through the service, as the public form does."""
+    return services.submit_application(
+        cohort_id=cohort.pk,
+        data=data or applicant_data(**overrides),
+        submission_key=key or uuid.uuid4(),
+        consent_text_ids=required_consents(),
+        documents=documents,
+        evidence=services.Evidence(ip_address="203.0.113.7", user_agent="pytest"),
+    )

@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.postgres",
     "django.contrib.humanize",
+    "phonenumber_field",
     "crispy_forms",
     "crispy_bootstrap5",
     "bootstrap",
@@ -103,8 +104,14 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Applicants' and partners' files: outside any served directory.
+PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {
+        "BACKEND": "copp.storage.PrivateFileStorage",
+        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT},
+    },
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
     },
@@ -115,6 +122,8 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# The portal's public address, for links in e-mails.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="ЦОПП <noreply@copp.local>")
 
 # Organisation shown across the site and in schema.org data.
@@ -130,6 +139,13 @@ COPP_EMAIL = env("COPP_EMAIL", default="info@copp.local")
 CATALOG_CACHE_SECONDS = env.int("CATALOG_CACHE_SECONDS", default=5)
 
 LOGIN_URL = "admin:login"
+
+PHONENUMBER_DEFAULT_REGION = "RU"
+PHONENUMBER_DB_FORMAT = "E164"
+
+# Enrollment rules that the centre may tune.
+OFFER_VALID_HOURS = env.int("OFFER_VALID_HOURS", default=72)
+DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
 
 LOGGING = {
     "version": 1,

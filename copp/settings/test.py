@@ -10,3 +10,9 @@ STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
 CATALOG_CACHE_SECONDS = 0
+
+import tempfile  # noqa: E402
+
+# Each test run writes applicants' files to its own throw-away folder.
+PRIVATE_MEDIA_ROOT = tempfile.mkdtemp(prefix="copp-test-private-")
+STORAGES["private"]["OPTIONS"] = {"location": PRIVATE_MEDIA_ROOT}  # noqa: F405

@@ -1,0 +1,89 @@
+"""E-mails to applicants, in the language they applied in (HTML and plain text)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+logger = logging.getLogger(__name__)
+
+SUBJECTS = {
+    "submitted": _("Your application has been received"),
+    "offered": _("A seat is offered to you: please confirm"),
+    "waitlisted": _("You are on the waiting list"),
+    "enrolled": _("You are enrolled"),
+    "rejected": _("Your application has been declined"),
+    "withdrawn": _("Your application has been withdrawn"),
+}
+
+
+def absolute_url(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def send_status_email(application_id: int, status: str, *, comment: str = "") -> None:
+    """Tell the applicant (and a minor's representative) about a new status."""
+    from .models import Application
+
+    if status not in SUBJECTS:
+        return
+    application = Application.objects.select_related(
+        "applicant", "cohort", "cohort__program", "cohort__venue"
+    ).get(pk=application_id)
+    applicant = application.applicant
+    recipients = [applicant.email]
+    if applicant.representative_email:
+        recipients.append(applicant.representative_email)
+    with translation.override(application.language):
+        context = {
+            "status": status,
+            "application": application,
+            "applicant": applicant,
+            "cohort": application.cohort,
+            "program": application.cohort.program,
+            "link": absolute_url(application.get_absolute_url()),
+            "comment": comment,
+            "COPP_NAME": settings.COPP_NAME,
+            "COPP_PHONE": settings.COPP_PHONE,
+        }
+        _send(str(SUBJECTS[status]), "enrollment/email/status", context, recipients)
+
+
+def send_links(email: str, applications: Sequence) -> None:
+    """Send the links of all of a person's applications to their e-mail."""
+    if not applications:
+        return
+    language = applications[0].language
+    with translation.override(language):
+        context = {
+            "items": [(a, absolute_url(a.get_absolute_url())) for a in applications],
+            "COPP_NAME": settings.COPP_NAME,
+        }
+        _send(
+            str(_("Links to your applications")),
+            "enrollment/email/links",
+            context,
+            [email],
+        )
+
+
+def _send(subject: str, template: str, context: dict, recipients: list[str]) -> None:
+    text = render_to_string(f"{template}.txt", context)
+    html = render_to_string(f"{template}.html", context)
+    message = EmailMultiAlternatives(
+        subject=f"{subject} — {settings.COPP_SHORT_NAME}",
+        body=text,
+        to=recipients,
+    )
+    message.attach_alternative(html, "text/html")
+    try:
+        message.send()
+    except Exception:
+        # The change is committed already; a mail outage must not undo or hide it.
+        logger.exception("Could not send %r to %s", subject, recipients)

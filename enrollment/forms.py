@@ -1,0 +1,330 @@
+"""Forms of the public enrollment pages: they check the shape of the input; the
+rules that decide (age, education, a closed group) come from the services, so
+that every message appears at once, next to its field."""
+
+from __future__ import annotations
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Div, Fieldset, Layout, Submit
+from django import forms
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from phonenumber_field.formfields import PhoneNumberField
+
+from programs.models import Cohort, EducationLevel, LearnerCategory
+
+from . import services
+from .models import DocumentKind, Relation, Sex
+from .validators import normalize_snils, validate_snils
+
+DOCUMENT_FIELDS = {
+    DocumentKind.PASSPORT: "document_passport",
+    DocumentKind.EDUCATION: "document_education",
+    DocumentKind.SNILS: "document_snils",
+    DocumentKind.OTHER: "document_other",
+}
+FILE_ACCEPT = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
+
+
+class RussianPhoneField(PhoneNumberField):
+    """+7 and ten digits; a leading 8 means +7."""
+
+    default_error_messages = {
+        "invalid": _("Enter a phone number like +7 912 345-67-89 or 8 912 345-67-89."),
+    }
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("region", "RU")
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(
+                attrs={
+                    "type": "tel",
+                    "autocomplete": "tel",
+                    "placeholder": "+7 ___ ___-__-__",
+                }
+            ),
+        )
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        number = super().to_python(value)
+        if number in self.empty_values:
+            return number
+        if number.country_code != 7 or len(str(number.national_number)) != 10:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return number
+
+
+class DocumentField(forms.FileField):
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("help_text", _("PDF, JPEG or PNG, up to 10 MB."))
+        kwargs.setdefault(
+            "widget", forms.ClearableFileInput(attrs={"accept": FILE_ACCEPT})
+        )
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        upload = super().clean(data, initial)
+        if upload:
+            services.check_file(upload)
+        return upload
+
+
+class ApplicationForm(forms.Form):
+    last_name = forms.CharField(
+        label=_("Last name"),
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+    )
+    first_name = forms.CharField(
+        label=_("First name"),
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+    )
+    patronymic = forms.CharField(
+        label=_("Patronymic"),
+        max_length=100,
+        required=False,
+        help_text=_("If you have one."),
+        widget=forms.TextInput(attrs={"autocomplete": "additional-name"}),
+    )
+    birth_date = forms.DateField(
+        label=_("Date of birth"),
+        widget=forms.DateInput(
+            attrs={"type": "date", "autocomplete": "bday"}, format="%Y-%m-%d"
+        ),
+        input_formats=["%Y-%m-%d", "%d.%m.%Y"],
+    )
+    sex = forms.ChoiceField(
+        label=_("Sex"), choices=Sex.choices, widget=forms.RadioSelect
+    )
+    phone = RussianPhoneField(label=_("Phone"))
+    email = forms.EmailField(
+        label=_("E-mail"),
+        help_text=_("We send the link to your application here."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    municipality = forms.CharField(
+        label=_("Municipality"),
+        max_length=150,
+        help_text=_("The town or district where you live."),
+    )
+    education_level = forms.ChoiceField(
+        label=_("Education"), choices=[("", "—"), *list(EducationLevel.choices)]
+    )
+    categories = forms.ModelMultipleChoiceField(
+        label=_("Which of these apply to you?"),
+        queryset=LearnerCategory.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Some groups are free for these categories under the federal project."
+        ),
+    )
+    snils = forms.CharField(
+        label=_("СНИЛС"),
+        required=False,
+        max_length=20,
+        help_text=_(
+            "Optional now, required before enrolment. Example: 112-233-445 95."
+        ),
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "placeholder": "___-___-___ __"}
+        ),
+    )
+    representative_name = forms.CharField(
+        label=_("Full name of the parent or guardian"), max_length=300, required=False
+    )
+    representative_relation = forms.ChoiceField(
+        label=_("Who they are to you"),
+        choices=[("", "—"), *list(Relation.choices)],
+        required=False,
+    )
+    representative_phone = RussianPhoneField(label=_("Their phone"), required=False)
+    representative_email = forms.EmailField(label=_("Their e-mail"), required=False)
+    document_passport = DocumentField(label=_("Passport or birth certificate"))
+    document_education = DocumentField(label=_("Education document"))
+    document_snils = DocumentField(label=_("СНИЛС"))
+    document_other = DocumentField(label=_("Other document"))
+    submission_key = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, cohort: Cohort, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.cohort = cohort
+        self.consent_texts = services.current_consent_texts()
+        consent_layout = []
+        for text in self.consent_texts:
+            name = f"consent_{text.kind}"
+            self.fields[name] = forms.BooleanField(
+                label=format_html(
+                    '{} (<a href="{}" target="_blank" rel="noopener">{}</a>)',
+                    text.title,
+                    reverse("enrollment:consent", kwargs={"kind": text.kind}),
+                    _("read the full text"),
+                ),
+                required=text.is_required,
+                error_messages={
+                    "required": _(
+                        "Without this consent we cannot accept the application."
+                    )
+                },
+            )
+            consent_layout.append(name)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Fieldset(
+                _("About you"),
+                Div(
+                    Div("last_name", css_class="col-md-4"),
+                    Div("first_name", css_class="col-md-4"),
+                    Div("patronymic", css_class="col-md-4"),
+                    css_class="row",
+                ),
+                Div(
+                    Div("birth_date", css_class="col-md-4"),
+                    Div("sex", css_class="col-md-8"),
+                    css_class="row",
+                ),
+            ),
+            Fieldset(
+                _("Contacts"),
+                Div(
+                    Div("phone", css_class="col-md-4"),
+                    Div("email", css_class="col-md-4"),
+                    Div("municipality", css_class="col-md-4"),
+                    css_class="row",
+                ),
+            ),
+            Fieldset(
+                _("Education and category"),
+                Div(
+                    Div("education_level", css_class="col-md-6"),
+                    Div("snils", css_class="col-md-6"),
+                    css_class="row",
+                ),
+                "categories",
+            ),
+            Div(
+                Fieldset(
+                    _("Parent or guardian"),
+                    HTML(
+                        format_html(
+                            '<p class="text-muted small">{}</p>',
+                            _(
+                                "Applicants under 18 on the first day of the group apply "
+                                "together with a parent or guardian."
+                            ),
+                        )
+                    ),
+                    Div(
+                        Div("representative_name", css_class="col-md-6"),
+                        Div("representative_relation", css_class="col-md-6"),
+                        Div("representative_phone", css_class="col-md-6"),
+                        Div("representative_email", css_class="col-md-6"),
+                        css_class="row",
+                    ),
+                ),
+                css_id="representative",
+                data_starts_on=cohort.starts_on.isoformat(),
+            ),
+            Fieldset(
+                _("Documents"),
+                HTML(
+                    format_html(
+                        '<p class="text-muted small">{}</p>',
+                        _(
+                            "You can also add them later on the page of your application."
+                        ),
+                    )
+                ),
+                Div(
+                    Div("document_passport", css_class="col-md-6"),
+                    Div("document_education", css_class="col-md-6"),
+                    Div("document_snils", css_class="col-md-6"),
+                    Div("document_other", css_class="col-md-6"),
+                    css_class="row",
+                ),
+            ),
+            Fieldset(_("Consents"), *consent_layout),
+            "submission_key",
+            Submit("submit", _("Send the application"), css_class="btn-lg mt-2"),
+        )
+
+    def clean_last_name(self) -> str:
+        return " ".join(self.cleaned_data["last_name"].split())
+
+    def clean_first_name(self) -> str:
+        return " ".join(self.cleaned_data["first_name"].split())
+
+    def clean_patronymic(self) -> str:
+        return " ".join(self.cleaned_data["patronymic"].split())
+
+    def clean_snils(self) -> str:
+        value = self.cleaned_data["snils"]
+        if not value.strip():
+            return ""
+        validate_snils(value)
+        return normalize_snils(value)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        needed = {"last_name", "first_name", "birth_date", "education_level"}
+        if needed <= data.keys():
+            try:
+                services.check_applicant_fits(self.applicant_data(), self.cohort)
+            except ValidationError as error:
+                for field, messages in error.error_dict.items():
+                    for message in messages:
+                        self.add_error(field, message)
+        return data
+
+    def applicant_data(self) -> services.ApplicantData:
+        data = self.cleaned_data
+        return services.ApplicantData(
+            last_name=data.get("last_name", ""),
+            first_name=data.get("first_name", ""),
+            patronymic=data.get("patronymic", ""),
+            birth_date=data["birth_date"],
+            sex=data.get("sex", ""),
+            phone=str(data.get("phone") or ""),
+            email=data.get("email", ""),
+            municipality=data.get("municipality", ""),
+            education_level=data["education_level"],
+            categories=list(data.get("categories") or []),
+            snils=data.get("snils", ""),
+            representative_name=data.get("representative_name", ""),
+            representative_phone=str(data.get("representative_phone") or ""),
+            representative_email=data.get("representative_email", ""),
+            representative_relation=data.get("representative_relation", ""),
+        )
+
+    def documents(self) -> list[tuple[str, object]]:
+        return [
+            (kind, self.cleaned_data[name])
+            for kind, name in DOCUMENT_FIELDS.items()
+            if self.cleaned_data.get(name)
+        ]
+
+    def consent_text_ids(self) -> list[int]:
+        return [
+            text.pk
+            for text in self.consent_texts
+            if self.cleaned_data.get(f"consent_{text.kind}")
+        ]
+
+
+class DocumentUploadForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Document"), choices=DocumentKind.choices)
+    file = DocumentField(label=_("File"), required=True)
+
+
+class LostLinkForm(forms.Form):
+    email = forms.EmailField(
+        label=_("E-mail you applied with"),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )

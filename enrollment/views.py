@@ -1,0 +1,260 @@
+"""Public enrollment pages: apply, the applicant's page, documents, lost links."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from programs.models import Cohort
+from programs.selectors import annotate_seats
+
+from . import emails, selectors, services
+from .forms import ApplicationForm, DocumentUploadForm, LostLinkForm
+from .models import Application, ConsentText, Document, StatusChange
+
+
+def _evidence(request: HttpRequest) -> services.Evidence:
+    return services.Evidence(
+        ip_address=request.META.get("REMOTE_ADDR") or None,
+        user_agent=request.META.get("HTTP_USER_AGENT", ""),
+    )
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    """Put a service's errors next to their fields, the rest on top of the form."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    """Pages reached by a secret link: never cached, indexed or leaked by Referer."""
+    response["Cache-Control"] = "no-store, private"
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@never_cache
+def apply(request: HttpRequest, cohort_id: int) -> HttpResponse:
+    cohort = get_object_or_404(
+        annotate_seats(
+            Cohort.objects.select_related("program", "program__direction", "venue")
+        ),
+        pk=cohort_id,
+        program__is_published=True,
+    )
+    try:
+        services.check_cohort_accepts(cohort)
+    except ValidationError as error:
+        return render(
+            request,
+            "enrollment/apply_closed.html",
+            {"cohort": cohort, "reason": error.messages[0]},
+        )
+
+    duplicate = None
+    if request.method == "POST":
+        form = ApplicationForm(request.POST, request.FILES, cohort=cohort)
+        if form.is_valid():
+            try:
+                application = services.submit_application(
+                    cohort_id=cohort.pk,
+                    data=form.applicant_data(),
+                    submission_key=form.cleaned_data["submission_key"],
+                    consent_text_ids=form.consent_text_ids(),
+                    documents=form.documents(),
+                    evidence=_evidence(request),
+                    language=get_language() or "ru",
+                )
+            except services.DuplicateApplication as error:
+                duplicate = error.existing
+                form.add_error(None, error)
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Your application has been sent. We have e-mailed you the link "
+                        "to this page: keep it to follow your application."
+                    ),
+                )
+                return redirect(application)
+    else:
+        form = ApplicationForm(cohort=cohort, initial={"submission_key": uuid.uuid4()})
+    return render(
+        request,
+        "enrollment/apply.html",
+        {
+            "cohort": cohort,
+            "program": cohort.program,
+            "form": form,
+            "duplicate": duplicate,
+        },
+    )
+
+
+def _application_or_404(token: str) -> Application:
+    try:
+        return selectors.application_by_token(token)
+    except Application.DoesNotExist:
+        raise Http404 from None
+
+
+def status(request: HttpRequest, token: str) -> HttpResponse:
+    application = _application_or_404(token)
+    now = timezone.now()
+    history = application.history.select_related("actor").order_by("created_at", "pk")
+    context = {
+        "application": application,
+        "applicant": application.applicant,
+        "cohort": application.cohort,
+        "program": application.cohort.program,
+        "history": history,
+        "position": selectors.waitlist_position(application),
+        "checklist": selectors.document_checklist(application),
+        "offer_open": application.offer_is_open(now),
+        "offer_expired": application.offer_has_expired(now),
+        "upload_form": DocumentUploadForm(),
+        "consents": application.consents.select_related("text"),
+        "StatusChange": StatusChange,
+    }
+    return _private(render(request, "enrollment/status.html", context))
+
+
+@require_POST
+def upload(request: HttpRequest, token: str) -> HttpResponse:
+    application = _application_or_404(token)
+    form = DocumentUploadForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.upload_document(
+                application=application,
+                kind=form.cleaned_data["kind"],
+                upload=form.cleaned_data["file"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The document has been added."))
+            return redirect(application)
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+    return redirect(application)
+
+
+def _act(request: HttpRequest, token: str, action, success: str) -> HttpResponse:
+    application = _application_or_404(token)
+    try:
+        action(application)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, success)
+    return redirect(application)
+
+
+@require_POST
+def accept_offer(request: HttpRequest, token: str) -> HttpResponse:
+    return _act(
+        request,
+        token,
+        lambda a: services.accept_offer(application=a),
+        _("You have accepted the seat. We will contact you about enrolment."),
+    )
+
+
+@require_POST
+def decline_offer(request: HttpRequest, token: str) -> HttpResponse:
+    return _act(
+        request,
+        token,
+        lambda a: services.decline_offer(application=a),
+        _("You have declined the seat."),
+    )
+
+
+@require_POST
+def withdraw(request: HttpRequest, token: str) -> HttpResponse:
+    return _act(
+        request,
+        token,
+        lambda a: services.withdraw_application(
+            application=a, actor=services.Actor.applicant()
+        ),
+        _("Your application has been withdrawn."),
+    )
+
+
+def document(request: HttpRequest, token: str, document_id: int) -> FileResponse:
+    application = _application_or_404(token)
+    item = get_object_or_404(Document, pk=document_id, application=application)
+    return _private(_file_response(item))
+
+
+@login_required
+@permission_required("enrollment.view_document", raise_exception=True)
+def staff_document(request: HttpRequest, document_id: int) -> FileResponse:
+    item = get_object_or_404(Document, pk=document_id)
+    return _private(_file_response(item))
+
+
+def _file_response(item: Document) -> FileResponse:
+    response = FileResponse(
+        item.file.open("rb"),
+        as_attachment=True,
+        filename=item.original_name,
+        content_type=item.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+def lost_link(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        form = LostLinkForm(request.POST)
+        if form.is_valid():
+            email = form.cleaned_data["email"]
+            emails.send_links(email, selectors.applications_for_email(email))
+            # The same answer whether or not the address is known.
+            messages.success(
+                request,
+                _(
+                    "If there are applications made with %(email)s, we have sent "
+                    "their links there. Check your mail, including the spam folder."
+                )
+                % {"email": email},
+            )
+            return redirect("enrollment:lost_link")
+    else:
+        form = LostLinkForm(initial={"email": request.GET.get("email", "")[:254]})
+    return render(request, "enrollment/lost_link.html", {"form": form})
+
+
+def consent(request: HttpRequest, kind: str) -> HttpResponse:
+    texts = ConsentText.objects.filter(kind=kind).order_by("-version")
+    version = request.GET.get("version", "")[:9]
+    text = (
+        texts.filter(version=int(version)).first()
+        if version.isdigit()
+        else texts.first()
+    )
+    if text is None:
+        raise Http404
+    return render(request, "enrollment/consent.html", {"text": text})

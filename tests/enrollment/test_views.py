@@ -1,0 +1,303 @@
+import datetime
+import uuid
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from enrollment.models import Application, ApplicationStatus, ConsentRecord
+from programs.models import Cohort
+from tests.factories import (
+    PDF_BYTES,
+    CohortFactory,
+    ProgramFactory,
+    pdf_file,
+    png_file,
+    submit,
+)
+
+pytestmark = pytest.mark.django_db
+S = ApplicationStatus
+
+
+@pytest.fixture
+def cohort():
+    return CohortFactory(
+        admission_mode=Cohort.AdmissionMode.FIRST_COME,
+        capacity=3,
+        program=ProgramFactory(title="Оператор станков с ЧПУ", min_age=16),
+    )
+
+
+def form_data(**overrides) -> dict:
+    data = {
+        "last_name": "Смирнова",
+        "first_name": "Анна",
+        "patronymic": "Игоревна",
+        "birth_date": "1995-03-08",
+        "sex": "female",
+        "phone": "8 (912) 345-67-89",
+        "email": "anna@example.org",
+        "municipality": "г. Энск",
+        "education_level": "secondary_general",
+        "snils": "112-233-445 95",
+        "consent_processing": "on",
+        "submission_key": str(uuid.uuid4()),
+    }
+    data.update(overrides)
+    return data
+
+
+def apply_url(cohort) -> str:
+    return reverse("enrollment:apply", kwargs={"cohort_id": cohort.pk})
+
+
+def test_program_page_links_to_the_application_form(client, cohort):
+    html = client.get(cohort.program.get_absolute_url()).content.decode()
+    assert apply_url(cohort) in html
+
+
+def test_apply_page_shows_the_form_with_consent_links(client, cohort):
+    response = client.get(apply_url(cohort))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'name="consent_processing"' in html
+    assert reverse("enrollment:consent", kwargs={"kind": "processing"}) in html
+    assert response["Cache-Control"].startswith("max-age=0")
+
+
+def test_a_person_applies_and_lands_on_their_page(
+    client, cohort, django_capture_on_commit_callbacks
+):
+    data = form_data(document_passport=pdf_file(), document_education=png_file())
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(apply_url(cohort), data, REMOTE_ADDR="192.0.2.10")
+    application = Application.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == application.get_absolute_url()
+    assert application.status == S.OFFERED
+    assert str(application.applicant.phone) == "+79123456789"
+    assert application.applicant.snils == "11223344595"
+    assert application.documents.count() == 2
+    consent = ConsentRecord.objects.get(application=application)
+    assert consent.ip_address == "192.0.2.10"
+    assert any(application.get_absolute_url() in m.body for m in mail.outbox)
+
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    assert "Оператор станков с ЧПУ" in page.content.decode()
+    assert page["Cache-Control"] == "no-store, private"
+    assert page["Referrer-Policy"] == "no-referrer"
+
+
+def test_double_submit_creates_one_application(client, cohort):
+    data = form_data()
+    first = client.post(apply_url(cohort), data)
+    second = client.post(apply_url(cohort), data)
+    assert Application.objects.count() == 1
+    assert first["Location"] == second["Location"]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"snils": "112-233-445 96"}, "snils"),
+        ({"snils": "12345"}, "snils"),
+        ({"phone": "12345"}, "phone"),
+        ({"phone": "+44 20 7946 0958"}, "phone"),
+        ({"email": "not-an-email"}, "email"),
+        ({"birth_date": "31.02.2000"}, "birth_date"),
+        ({"consent_processing": ""}, "consent_processing"),
+        ({"last_name": ""}, "last_name"),
+    ],
+)
+def test_bad_input_is_shown_next_to_its_field_and_kept(
+    client, cohort, overrides, field
+):
+    data = form_data(**overrides)
+    response = client.post(apply_url(cohort), data)
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert field in form.errors
+    assert Application.objects.count() == 0
+    html = response.content.decode()
+    assert 'value="Смирнова"' in html or field == "last_name"
+    assert 'value="anna@example.org"' in html or field == "email"
+
+
+def test_minor_without_a_representative_sees_each_missing_field(client, cohort):
+    young = cohort.starts_on.replace(year=cohort.starts_on.year - 16)
+    response = client.post(apply_url(cohort), form_data(birth_date=young.isoformat()))
+    errors = response.context["form"].errors
+    assert {
+        "representative_name",
+        "representative_phone",
+        "representative_relation",
+    } <= set(errors)
+
+
+def test_too_young_and_bad_snils_are_reported_together(client, cohort):
+    young = cohort.starts_on.replace(year=cohort.starts_on.year - 12)
+    response = client.post(
+        apply_url(cohort),
+        form_data(birth_date=young.isoformat(), snils="111-111-111 11"),
+    )
+    errors = response.context["form"].errors
+    assert "birth_date" in errors
+    assert "snils" in errors
+
+
+def test_renamed_executable_is_refused_next_to_its_field(client, cohort):
+    fake = SimpleUploadedFile("passport.pdf", b"MZ\x90\x00" * 50, "application/pdf")
+    response = client.post(apply_url(cohort), form_data(document_passport=fake))
+    assert "document_passport" in response.context["form"].errors
+    assert Application.objects.count() == 0
+
+
+def test_duplicate_offers_to_resend_the_link(client, cohort):
+    client.post(apply_url(cohort), form_data())
+    response = client.post(apply_url(cohort), form_data())
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert reverse("enrollment:lost_link") + "?email=anna%40example.org" in html
+    assert Application.objects.count() == 1
+
+
+def test_closed_cohort_explains_why(client, cohort):
+    cohort.application_deadline = timezone.localdate() - datetime.timedelta(days=1)
+    cohort.save()
+    response = client.get(apply_url(cohort))
+    assert response.status_code == 200
+    assert "form" not in response.context
+    response = client.post(apply_url(cohort), form_data())
+    assert Application.objects.count() == 0
+
+
+@pytest.mark.parametrize("cohort_id", [0, 999999])
+def test_unknown_cohort_is_404(client, cohort_id):
+    response = client.get(reverse("enrollment:apply", kwargs={"cohort_id": cohort_id}))
+    assert response.status_code == 404
+
+
+def test_unknown_token_is_404(client):
+    assert client.get("/applications/not-a-real-token-at-all/").status_code == 404
+
+
+def test_status_page_shows_waitlist_position(client, cohort):
+    for _ in range(3):
+        submit(cohort)
+    waiting = [submit(cohort) for _ in range(2)]
+    response = client.get(waiting[1].get_absolute_url())
+    assert response.context["position"] == 2
+
+
+def test_applicant_accepts_an_offer(client, cohort):
+    application = submit(cohort)
+    url = reverse("enrollment:accept_offer", kwargs={"token": application.token})
+    response = client.post(url)
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.offer_accepted_at is not None
+
+
+def test_applicant_declines_an_offer_and_the_next_person_gets_it(client, cohort):
+    first = submit(cohort)
+    for _ in range(2):
+        submit(cohort)
+    waiting = submit(cohort)
+    client.post(reverse("enrollment:decline_offer", kwargs={"token": first.token}))
+    first.refresh_from_db()
+    waiting.refresh_from_db()
+    assert (first.status, waiting.status) == (S.WITHDRAWN, S.OFFERED)
+
+
+def test_expired_offer_cannot_be_accepted_from_the_page(client, cohort):
+    application = submit(cohort)
+    Application.objects.filter(pk=application.pk).update(
+        offer_expires_at=timezone.now() - datetime.timedelta(seconds=1)
+    )
+    page = client.get(application.get_absolute_url())
+    assert page.context["offer_expired"] is True
+    client.post(reverse("enrollment:accept_offer", kwargs={"token": application.token}))
+    application.refresh_from_db()
+    assert application.offer_accepted_at is None
+
+
+def test_withdraw_needs_post(client, cohort):
+    application = submit(cohort)
+    url = reverse("enrollment:withdraw", kwargs={"token": application.token})
+    assert client.get(url).status_code == 405
+    client.post(url)
+    application.refresh_from_db()
+    assert application.status == S.WITHDRAWN
+
+
+def test_applicant_uploads_a_missing_document(client, cohort):
+    application = submit(cohort)
+    url = reverse("enrollment:upload", kwargs={"token": application.token})
+    client.post(url, {"kind": "passport", "file": pdf_file()})
+    assert application.documents.get().kind == "passport"
+    fake = SimpleUploadedFile("x.png", b"<svg/>", "image/png")
+    response = client.post(url, {"kind": "other", "file": fake}, follow=True)
+    assert application.documents.count() == 1
+    assert any("PDF" in str(m) for m in response.context["messages"])
+
+
+def test_documents_are_downloaded_only_through_the_checking_view(client, cohort):
+    application = submit(
+        cohort, documents=[("passport", pdf_file("скан паспорта.pdf"))]
+    )
+    other = submit(cohort)
+    document = application.documents.get()
+    response = client.get(document.get_absolute_url())
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == PDF_BYTES
+    assert response["Content-Disposition"].startswith("attachment")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    stolen = reverse(
+        "enrollment:document", kwargs={"token": other.token, "document_id": document.pk}
+    )
+    assert client.get(stolen).status_code == 404
+
+
+def test_staff_download_needs_the_permission(client, django_user_model, cohort):
+    application = submit(cohort, documents=[("passport", pdf_file())])
+    url = reverse("staff:staff_document", args=[application.documents.get().pk])
+    assert client.get(url).status_code == 302  # to the login page
+    user = django_user_model.objects.create_user("clerk", password="x", is_staff=True)
+    client.force_login(user)
+    assert client.get(url).status_code == 403
+    user.user_permissions.add(Permission.objects.get(codename="view_document"))
+    user = django_user_model.objects.get(pk=user.pk)
+    client.force_login(user)
+    assert client.get(url).status_code == 200
+
+
+def test_lost_link_answers_the_same_for_known_and_unknown_addresses(
+    client, cohort, django_capture_on_commit_callbacks
+):
+    application = submit(cohort, email="known@example.org")
+    url = reverse("enrollment:lost_link")
+    known = client.post(url, {"email": "Known@Example.org"}, follow=True)
+    sent = [m for m in mail.outbox if "known@example.org" in m.to[0].lower()]
+    assert len(sent) == 1
+    assert application.get_absolute_url() in sent[0].body
+    mail.outbox.clear()
+    unknown = client.post(url, {"email": "nobody@example.org"}, follow=True)
+    assert mail.outbox == []
+
+    def message(response, email):
+        return next(str(m) for m in response.context["messages"]).replace(email, "…")
+
+    assert message(known, "Known@Example.org") == message(unknown, "nobody@example.org")
+
+
+def test_consent_text_page(client):
+    response = client.get(reverse("enrollment:consent", kwargs={"kind": "processing"}))
+    assert response.status_code == 200
+    assert "152" in response.content.decode() or "обработк" in response.content.decode()
+    assert client.get("/consent/processing/?version=" + "9" * 5000).status_code == 404
+    assert client.get("/consent/nothing/").status_code == 404
