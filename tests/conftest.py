@@ -1,9 +1,18 @@
 import pytest
+from django.conf import settings
 from django.db import connection
+from django.utils import translation
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in Russian, whatever language an earlier request left active."""
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
 
 
 @pytest.fixture
-def postgresql(db):
+def postgresql():
     """Skip on SQLite; CI runs the suite on PostgreSQL, where nothing is skipped."""
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL")

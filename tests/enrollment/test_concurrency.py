@@ -1,0 +1,157 @@
+"""Seats under concurrency, on PostgreSQL: real threads, each with its own
+connection, racing through the same services as the web pages."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import random
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection, connections
+from django.utils import timezone
+
+from enrollment import services
+from enrollment.models import Application, ApplicationStatus, StatusChange
+from programs.models import Cohort
+from tests.factories import CohortFactory, submit
+
+pytestmark = pytest.mark.django_db(transaction=True)
+S = ApplicationStatus
+
+
+def run_in_threads(tasks, *, workers: int) -> list[BaseException]:
+    """Run callables at once, each thread with its own connection; return errors."""
+    errors: list[BaseException] = []
+    start = threading.Event()
+
+    def run(task):
+        try:
+            start.wait(timeout=30)
+            task()
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        results = pool.map(run, tasks)
+        start.set()  # every thread starts from the same line
+        list(results)
+    return errors
+
+
+def test_fifty_applicants_at_once_get_exactly_five_seats(postgresql):
+    cohort = CohortFactory(admission_mode=Cohort.AdmissionMode.FIRST_COME, capacity=5)
+    tasks = [lambda: submit(cohort) for _ in range(50)]
+
+    errors = run_in_threads(tasks, workers=50)
+
+    assert errors == []
+    applications = Application.objects.filter(cohort=cohort)
+    assert applications.count() == 50
+    assert applications.filter(status=S.OFFERED).count() == 5
+    assert applications.filter(status=S.WAITLISTED).count() == 45
+    assert services.seats_taken(cohort) == 5
+    # Offers went to the first five; the queue follows submission order.
+    by_time = list(applications.order_by("submitted_at", "pk"))
+    assert [a.status for a in by_time] == [S.OFFERED] * 5 + [S.WAITLISTED] * 45
+    queued = list(
+        StatusChange.objects.filter(application__cohort=cohort, to_status=S.WAITLISTED)
+        .order_by("pk")
+        .values_list("application_id", flat=True)
+    )
+    assert queued == [a.pk for a in by_time[5:]]
+
+
+def test_the_same_form_sent_ten_times_at_once_makes_one_application(postgresql):
+    import uuid
+
+    from tests.factories import applicant_data
+
+    cohort = CohortFactory(admission_mode=Cohort.AdmissionMode.FIRST_COME, capacity=5)
+    key, data = uuid.uuid4(), applicant_data()
+    results = []
+    errors = run_in_threads(
+        [
+            lambda: results.append(submit(cohort, data=data, key=key).pk)
+            for _ in range(10)
+        ],
+        workers=10,
+    )
+    assert errors == []
+    assert len(set(results)) == 1
+    assert Application.objects.filter(cohort=cohort).count() == 1
+
+
+def test_acceptances_withdrawals_and_expiry_never_overbook(
+    postgresql, django_user_model
+):
+    capacity = 5
+    cohort = CohortFactory(
+        admission_mode=Cohort.AdmissionMode.REVIEW, capacity=capacity
+    )
+    staff = services.Actor.staff(django_user_model.objects.create_user("clerk"))
+    applications = [submit(cohort) for _ in range(40)]
+    rng = random.Random(7)
+
+    def accept(application):
+        def task():
+            # Withdrawn first: a refusal, not a failure.
+            with contextlib.suppress(ValidationError):
+                services.accept_application(application=application, actor=staff)
+
+        return task
+
+    def withdraw(application):
+        def task():
+            with contextlib.suppress(ValidationError):
+                services.withdraw_application(
+                    application=application, actor=services.Actor.applicant()
+                )
+
+        return task
+
+    def lapse():
+        # Time passes for a random live offer, then the clock runs.
+        Application.objects.filter(
+            pk__in=Application.objects.filter(cohort=cohort, status=S.OFFERED)
+            .order_by("?")
+            .values("pk")[:1]
+        ).update(offer_expires_at=timezone.now() - datetime.timedelta(seconds=1))
+        services.expire_offers()
+
+    tasks = [accept(a) for a in applications]
+    tasks += [withdraw(a) for a in rng.sample(applications, 15)]
+    tasks += [lapse for _ in range(10)]
+    rng.shuffle(tasks)
+
+    observed: list[int] = []
+    stop = threading.Event()
+
+    def watch():
+        while not stop.is_set():
+            observed.append(services.seats_taken(cohort))
+            time.sleep(0.002)
+        connection.close()
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    try:
+        errors = run_in_threads(tasks, workers=12)
+    finally:
+        stop.set()
+        watcher.join()
+
+    assert errors == []
+    assert observed and max(observed) <= capacity
+    services.expire_offers()
+    taken = services.seats_taken(cohort)
+    assert taken <= capacity
+    waiting = Application.objects.filter(cohort=cohort, status=S.WAITLISTED).count()
+    # Nobody waits while a seat is free.
+    assert waiting == 0 or taken == capacity
