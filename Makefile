@@ -54,9 +54,11 @@ messages: install
 
 bench: install
 	$(PY) bench/catalog_rps.py
+	$(PY) bench/submissions.py
 
 bench-quick: install
 	$(PY) bench/catalog_rps.py --quick
+	$(PY) bench/submissions.py --quick
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.views.decorators.cache import cache_page, never_cache
 from django.views.decorators.http import require_GET
 
+from enrollment import selectors as enrollment
 from programs import selectors as catalog
 
 logger = logging.getLogger(__name__)
@@ -27,6 +28,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "directions": catalog.directions_with_counts(),
             "cohorts": catalog.cohorts_starting_soon(),
             "figures": catalog.catalog_figures(),
+            "people_trained": enrollment.people_trained(),
         },
     )
 

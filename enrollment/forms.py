@@ -148,7 +148,7 @@ class ApplicationForm(forms.Form):
     representative_email = forms.EmailField(label=_("Their e-mail"), required=False)
     document_passport = DocumentField(label=_("Passport or birth certificate"))
     document_education = DocumentField(label=_("Education document"))
-    document_snils = DocumentField(label=_("СНИЛС"))
+    document_snils = DocumentField(label=_("Scan of the СНИЛС card"))
     document_other = DocumentField(label=_("Other document"))
     submission_key = forms.UUIDField(widget=forms.HiddenInput)
 
@@ -273,14 +273,15 @@ class ApplicationForm(forms.Form):
 
     def clean(self) -> dict:
         data = super().clean()
-        needed = {"last_name", "first_name", "birth_date", "education_level"}
-        if needed <= data.keys():
+        if "birth_date" in data:
+            # The services' rules, so that every message shows at once; a field
+            # that already has an error keeps that one.
             try:
                 services.check_applicant_fits(self.applicant_data(), self.cohort)
             except ValidationError as error:
                 for field, messages in error.error_dict.items():
-                    for message in messages:
-                        self.add_error(field, message)
+                    if field not in self.errors:
+                        self.add_error(field, messages)
         return data
 
     def applicant_data(self) -> services.ApplicantData:
@@ -294,7 +295,7 @@ class ApplicationForm(forms.Form):
             phone=str(data.get("phone") or ""),
             email=data.get("email", ""),
             municipality=data.get("municipality", ""),
-            education_level=data["education_level"],
+            education_level=data.get("education_level") or EducationLevel.NONE,
             categories=list(data.get("categories") or []),
             snils=data.get("snils", ""),
             representative_name=data.get("representative_name", ""),

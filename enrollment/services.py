@@ -465,13 +465,16 @@ def submit_application(
 
 
 def _consent_texts(ids: Iterable[int]) -> list[ConsentText]:
+    current = current_consent_texts()
+    if not any(t.kind == ConsentText.Kind.PROCESSING for t in current):
+        # Without a consent text nobody can consent: take no personal data at all.
+        raise ValidationError(
+            _("Applications are not accepted right now. Please call the centre."),
+            code="consent_text_missing",
+        )
     texts = list(ConsentText.objects.filter(pk__in=list(ids)))
     given_kinds = {t.kind for t in texts}
-    missing = [
-        t
-        for t in current_consent_texts()
-        if t.is_required and t.kind not in given_kinds
-    ]
+    missing = [t for t in current if t.is_required and t.kind not in given_kinds]
     if missing:
         raise ValidationError(
             {

@@ -42,7 +42,9 @@ def _add_errors(form, error: ValidationError) -> None:
 def _private(response: HttpResponse) -> HttpResponse:
     """Pages reached by a secret link: never cached, indexed or leaked by Referer."""
     response["Cache-Control"] = "no-store, private"
-    response["Referrer-Policy"] = "no-referrer"
+    # same-origin: the secret link never leaves in a Referer to another site,
+    # while our own forms keep their Origin for the CSRF check.
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 

@@ -1,3 +1,5 @@
+import importlib
+
 import pytest
 from django.conf import settings
 from django.db import connection
@@ -9,6 +11,19 @@ def default_language():
     """Each test starts in Russian, whatever language an earlier request left active."""
     with translation.override(settings.LANGUAGE_CODE):
         yield
+
+
+@pytest.fixture
+def reference_rows(transactional_db):
+    """Recreate the rows data migrations made, which a transactional test's flush
+    removes: funding sources, learner categories and the consent texts."""
+    from django.apps import apps
+
+    for module, function in [
+        ("programs.migrations.0002_reference_rows", "create_rows"),
+        ("enrollment.migrations.0002_consent_texts", "create_texts"),
+    ]:
+        getattr(importlib.import_module(module), function)(apps, None)
 
 
 @pytest.fixture

@@ -13,7 +13,9 @@ document.addEventListener("DOMContentLoaded", () => {
         minor = adult > startsOn;
       }
       // Keep the block visible when it holds an error or something typed.
-      const filled = block.querySelector(".is-invalid, input:not([value='']):not([type=hidden])");
+      const fields = block.querySelectorAll("input:not([type=hidden]), select");
+      const filled =
+        block.querySelector(".is-invalid") || [...fields].some((field) => field.value);
       block.hidden = !minor && !filled;
     };
     birth.addEventListener("change", update);

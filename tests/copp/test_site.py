@@ -6,7 +6,7 @@ from django.test import RequestFactory
 from django.utils import translation
 
 from copp.views import server_error
-from tests.factories import CohortFactory, ProgramFactory
+from tests.factories import CohortFactory, ProgramFactory, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -21,6 +21,18 @@ def test_home_shows_directions_soon_cohorts_and_figures(client):
     assert cohort.program.title in html
     figures = response.context["figures"]
     assert (figures.programs, figures.open_cohorts, figures.directions) == (1, 1, 1)
+    assert response.context["people_trained"] == 0
+
+
+def test_home_counts_people_trained_from_completed_applications(client):
+    from enrollment.models import Application
+
+    cohort = CohortFactory(capacity=5)
+    applications = [submit(cohort) for _ in range(3)]
+    Application.objects.filter(pk__in=[a.pk for a in applications[:2]]).update(
+        status="completed"
+    )
+    assert client.get("/").context["people_trained"] == 2
 
 
 def test_pages_are_russian_at_the_root_and_english_under_en(client):

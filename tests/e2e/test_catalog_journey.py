@@ -10,7 +10,15 @@ from playwright.sync_api import expect
 from programs.models import ProgramKind
 from tests.factories import CohortFactory, DirectionFactory, ProgramFactory
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.django_db(transaction=True),
+]
+
+
+@pytest.fixture(autouse=True)
+def _reference_rows(reference_rows):
+    """Transactional tests lose the rows of data migrations; put them back."""
 
 
 @pytest.fixture

@@ -21,6 +21,13 @@ from programs.models import Cohort
 from tests.factories import CohortFactory, submit
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def _reference_rows(reference_rows):
+    """Transactional tests lose the rows of data migrations; put them back."""
+
+
 S = ApplicationStatus
 
 

@@ -271,6 +271,14 @@ def test_required_consent_is_needed_and_each_consent_is_recorded(first_come):
         assert record.withdrawn_at is None
 
 
+def test_no_application_is_taken_without_a_consent_text(first_come):
+    ConsentText.objects.all().delete()
+    with pytest.raises(ValidationError) as excinfo:
+        submit(first_come)
+    assert excinfo.value.code == "consent_text_missing"
+    assert Application.objects.count() == 0
+
+
 # --- Documents -------------------------------------------------------------------------
 
 

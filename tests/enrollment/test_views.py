@@ -90,7 +90,7 @@ def test_a_person_applies_and_lands_on_their_page(
     assert page.status_code == 200
     assert "Оператор станков с ЧПУ" in page.content.decode()
     assert page["Cache-Control"] == "no-store, private"
-    assert page["Referrer-Policy"] == "no-referrer"
+    assert page["Referrer-Policy"] == "same-origin"
 
 
 def test_double_submit_creates_one_application(client, cohort):

@@ -1,0 +1,115 @@
+"""A person applies online without staff help and follows the application."""
+
+import re
+
+import pytest
+from django.core import mail
+from playwright.sync_api import expect
+
+from enrollment.models import Application
+from programs.models import Cohort
+from tests.factories import PDF_BYTES, PNG_BYTES, CohortFactory, ProgramFactory
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.django_db(transaction=True),
+]
+
+
+@pytest.fixture(autouse=True)
+def _reference_rows(reference_rows):
+    """Transactional tests lose the rows of data migrations; put them back."""
+
+
+def pdf(name: str) -> dict:
+    return {"name": name, "mimeType": "application/pdf", "buffer": PDF_BYTES}
+
+
+@pytest.fixture
+def cohort():
+    program = ProgramFactory(
+        title="Оператор станков с ЧПУ", slug="cnc-operator", min_age=16
+    )
+    return CohortFactory(
+        program=program,
+        code="CNC-01",
+        capacity=10,
+        admission_mode=Cohort.AdmissionMode.FIRST_COME,
+    )
+
+
+def field(page, label: str):
+    """A form field by its visible label; required ones end with an asterisk."""
+    return page.get_by_label(re.compile(rf"^\s*{re.escape(label)}\s*\*?\s*$"))
+
+
+def fill_adult(page) -> None:
+    field(page, "Фамилия").fill("Смирнова")
+    field(page, "Имя").fill("Анна")
+    field(page, "Дата рождения").fill("1995-03-08")
+    page.get_by_label("Женский").check()
+    field(page, "Телефон").fill("8 912 345-67-89")
+    field(page, "Электронная почта").fill("anna@example.org")
+    field(page, "Муниципальное образование").fill("г. Энск")
+    field(page, "Образование").select_option("secondary_general")
+
+
+def test_person_applies_follows_the_link_uploads_and_accepts(page, cohort):
+    page.goto("/programs/cnc-operator/")
+    page.get_by_role("link", name=re.compile("Подать заявку")).click()
+    expect(page.get_by_role("heading", name="Заявка на обучение")).to_be_visible()
+    # An adult does not see the guardian block.
+    expect(page.locator("#representative")).to_be_hidden()
+
+    fill_adult(page)
+    page.get_by_label("Паспорт или свидетельство о рождении").set_input_files(
+        pdf("паспорт.pdf")
+    )
+    page.get_by_label("Документ об образовании").set_input_files(
+        {"name": "attestat.png", "mimeType": "image/png", "buffer": PNG_BYTES}
+    )
+    page.get_by_label(re.compile("Согласие на обработку персональных данных")).check()
+    page.get_by_role("button", name="Отправить заявку").click()
+
+    expect(page.get_by_role("alert")).to_contain_text("Заявка отправлена")
+    expect(page.locator(".status-label")).to_have_text("Предложено место")
+    application = Application.objects.get()
+    assert application.documents.count() == 2
+
+    # The e-mail carries the secret link; the person opens it later.
+    link = re.search(r"http://\S+/applications/\S+/", mail.outbox[0].body).group(0)
+    page.goto(link.replace("http://127.0.0.1:8000", page.url.split("/applications")[0]))
+    expect(page.get_by_text("паспорт.pdf")).to_be_visible()
+
+    field(page, "Документ").select_option("snils")
+    field(page, "Файл").set_input_files(pdf("snils.pdf"))
+    page.get_by_role("button", name="Загрузить").click()
+    expect(page.get_by_role("alert")).to_contain_text("Документ добавлен")
+    expect(page.get_by_text("snils.pdf")).to_be_visible()
+
+    page.get_by_role("button", name="Подтвердить место").click()
+    expect(page.get_by_role("alert")).to_contain_text("подтвердили")
+    application.refresh_from_db()
+    assert application.offer_accepted_at is not None
+
+
+def test_minor_sees_the_guardian_block_and_mistakes_next_to_fields(page, cohort):
+    page.goto(f"/apply/{cohort.pk}/")
+    fill_adult(page)
+    young = cohort.starts_on.replace(year=cohort.starts_on.year - 16).isoformat()
+    field(page, "Дата рождения").fill(young)
+    expect(page.locator("#representative")).to_be_visible()
+    field(page, "СНИЛС").fill("112-233-445 96")
+    page.get_by_label(re.compile("Согласие на обработку персональных данных")).check()
+    page.get_by_role("button", name="Отправить заявку").click()
+
+    expect(page.locator("#form-errors")).to_be_visible()
+    expect(page.locator("#id_snils")).to_have_class(re.compile("is-invalid"))
+    expect(page.get_by_text("контрольное число", exact=False)).to_be_visible()
+    expect(page.locator("#id_representative_name")).to_have_class(
+        re.compile("is-invalid")
+    )
+    # Nothing typed is lost.
+    expect(field(page, "Фамилия")).to_have_value("Смирнова")
+    expect(field(page, "Электронная почта")).to_have_value("anna@example.org")
+    assert Application.objects.count() == 0
