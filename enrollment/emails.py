@@ -37,9 +37,7 @@ def send_status_email(application_id: int, status: str, *, comment: str = "") ->
         "applicant", "cohort", "cohort__program", "cohort__venue"
     ).get(pk=application_id)
     applicant = application.applicant
-    recipients = [applicant.email]
-    if applicant.representative_email:
-        recipients.append(applicant.representative_email)
+    recipients = _recipients(applicant)
     with translation.override(application.language):
         context = {
             "status": status,
@@ -87,3 +85,57 @@ def _send(subject: str, template: str, context: dict, recipients: list[str]) -> 
     except Exception:
         # The change is committed already; a mail outage must not undo or hide it.
         logger.exception("Could not send %r to %s", subject, recipients)
+
+
+def send_document_rejected(document_id: int) -> None:
+    """Ask the applicant for a new document, with the reason."""
+    from .models import Document
+
+    document = Document.objects.select_related(
+        "application", "application__applicant", "application__cohort__program"
+    ).get(pk=document_id)
+    application = document.application
+    with translation.override(application.language):
+        context = {
+            "applicant": application.applicant,
+            "program": application.cohort.program,
+            "cohort": application.cohort,
+            "document": document,
+            "link": absolute_url(application.get_absolute_url()),
+            "COPP_NAME": settings.COPP_NAME,
+            "COPP_PHONE": settings.COPP_PHONE,
+        }
+        _send(
+            str(_("Please upload the document again")),
+            "enrollment/email/document_rejected",
+            context,
+            _recipients(application.applicant),
+        )
+
+
+def send_message(application_id: int, subject: str, text: str) -> None:
+    """A message written by staff."""
+    from .models import Application
+
+    application = Application.objects.select_related("applicant").get(pk=application_id)
+    with translation.override(application.language):
+        context = {
+            "applicant": application.applicant,
+            "text": text,
+            "link": absolute_url(application.get_absolute_url()),
+            "COPP_NAME": settings.COPP_NAME,
+            "COPP_PHONE": settings.COPP_PHONE,
+        }
+        _send(
+            subject,
+            "enrollment/email/message",
+            context,
+            _recipients(application.applicant),
+        )
+
+
+def _recipients(applicant) -> list[str]:
+    recipients = [applicant.email]
+    if applicant.representative_email:
+        recipients.append(applicant.representative_email)
+    return recipients

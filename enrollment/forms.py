@@ -329,3 +329,129 @@ class LostLinkForm(forms.Form):
         label=_("E-mail you applied with"),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
+
+
+# --- The back office -----------------------------------------------------------------
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The applicant reads it in the e-mail and on their page."),
+    )
+
+
+class MessageForm(forms.Form):
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    text = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 6}))
+
+
+class CompletionForm(forms.Form):
+    """Data of the documents issued to a batch of learners, numbered in order."""
+
+    issued_on = forms.DateField(
+        label=_("Date of issue"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    first_registration_number = forms.IntegerField(
+        label=_("Registration number of the first document"),
+        min_value=1,
+        help_text=_(
+            "The next learners get the following numbers, in alphabetical order."
+        ),
+    )
+    registration_prefix = forms.CharField(
+        label=_("Prefix of registration numbers"), max_length=20, required=False
+    )
+    blank_series = forms.CharField(
+        label=_("Blank series"), max_length=20, required=False
+    )
+    first_blank_number = forms.IntegerField(
+        label=_("Number of the first blank"), min_value=1, required=False
+    )
+    qualification = forms.CharField(
+        label=_("Qualification"),
+        max_length=255,
+        required=False,
+        help_text=_("Leave empty to use the program's qualification."),
+    )
+
+    def issued_document(self, index: int) -> services.IssuedDocument:
+        data = self.cleaned_data
+        blank = data.get("first_blank_number")
+        return services.IssuedDocument(
+            registration_number=f"{data.get('registration_prefix') or ''}"
+            f"{data['first_registration_number'] + index}",
+            issued_on=data["issued_on"],
+            blank_series=data.get("blank_series") or "",
+            blank_number=str(blank + index) if blank else "",
+            qualification=data.get("qualification") or "",
+        )
+
+
+class ExpelForm(ReasonForm):
+    certificate_number = forms.CharField(
+        label=_("Registration number of the certificate of study"),
+        max_length=50,
+        required=False,
+        help_text=_("Fill in when a “справка об обучении” is issued."),
+    )
+    certificate_issued_on = forms.DateField(
+        label=_("Date of issue"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("certificate_number") and not data.get("certificate_issued_on"):
+            self.add_error("certificate_issued_on", _("Give the date of issue."))
+        return data
+
+    def certificate(self) -> services.IssuedDocument | None:
+        data = self.cleaned_data
+        if not data.get("certificate_number"):
+            return None
+        return services.IssuedDocument(
+            registration_number=data["certificate_number"],
+            issued_on=data["certificate_issued_on"],
+        )
+
+
+class DocumentReviewForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[
+            ("verify", _("The document is valid")),
+            ("reject", _("Ask for a new one")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("decision") == "reject" and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("Please give the reason."))
+        return data
+
+
+class EmploymentForm(forms.Form):
+    is_employed = forms.BooleanField(label=_("Employed"), required=False)
+    employer_name = forms.CharField(label=_("Employer"), max_length=255, required=False)
+    employer_inn = forms.CharField(
+        label=_("Employer's ИНН"), max_length=12, required=False
+    )
+    position = forms.CharField(label=_("Position"), max_length=255, required=False)
+    employed_on = forms.DateField(
+        label=_("Employed since"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+
+class MergeForm(forms.Form):
+    keep = forms.IntegerField(widget=forms.HiddenInput)
+    merge = forms.IntegerField(widget=forms.HiddenInput)

@@ -15,8 +15,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
+from simple_history.models import HistoricalRecords
 
 from programs.models import Cohort, EducationLevel, LearnerCategory
+from programs.models import DocumentKind as ProgramDocumentKind
 
 ADULT_AGE = 18
 
@@ -86,6 +88,12 @@ def person_key(last_name: str, first_name: str, patronymic: str, birth_date) -> 
     return f"{name}|{birth_date.isoformat()}"
 
 
+def age_on(birth_date: datetime.date, day: datetime.date) -> int:
+    """Full years of a person born on ``birth_date`` on ``day``."""
+    before_birthday = (day.month, day.day) < (birth_date.month, birth_date.day)
+    return day.year - birth_date.year - before_birthday
+
+
 def private_storage():
     """Applicants' files: outside the public media root, no URL at all."""
     return storages["private"]
@@ -149,10 +157,14 @@ class Applicant(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    # Field-level audit of every change (who, when, what), shown in the admin.
+    audit = HistoricalRecords(excluded_fields=["updated_at"])
+
     class Meta:
         ordering = ["last_name", "first_name", "patronymic"]
         verbose_name = _("applicant")
         verbose_name_plural = _("applicants")
+        permissions = [("merge_applicant", _("Can merge applicant records"))]
         constraints = [
             models.CheckConstraint(
                 condition=Q(snils="") | Q(snils__regex=r"^[0-9]{11}$"),
@@ -162,6 +174,7 @@ class Applicant(models.Model):
         indexes = [
             models.Index(fields=["email"]),
             models.Index(fields=["snils"]),
+            models.Index(fields=["phone"]),
             models.Index(fields=["last_name", "first_name"]),
         ]
 
@@ -226,10 +239,18 @@ class Application(models.Model):
     snils_key = models.CharField(max_length=11, blank=True, editable=False)
     person_key = models.CharField(max_length=400, editable=False)
 
+    # The status history is the reverse relation ``history`` (StatusChange);
+    # this is the field-level audit of every change.
+    audit = HistoricalRecords(excluded_fields=["token"])
+
     class Meta:
         ordering = ["-submitted_at"]
         verbose_name = _("application")
         verbose_name_plural = _("applications")
+        permissions = [
+            ("view_reports", _("Can see the managers' reports")),
+            ("export_application", _("Can export applications")),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["cohort", "email_key"],
@@ -255,6 +276,9 @@ class Application(models.Model):
             models.Index(fields=["cohort", "status", "submitted_at"]),
             models.Index(fields=["status", "offer_expires_at"]),
             models.Index(fields=["email_key"]),
+            models.Index(fields=["snils_key"]),
+            models.Index(fields=["person_key"]),
+            models.Index(fields=["applicant"]),
         ]
 
     def __str__(self) -> str:
@@ -330,7 +354,8 @@ class StatusChange(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.from_status or '—'} → {self.to_status}"
+        before = self.get_from_status_display() if self.from_status else "—"
+        return f"{before} → {self.get_to_status_display()}"
 
 
 class ConsentText(models.Model):
@@ -437,6 +462,15 @@ class Document(models.Model):
     )
     rejection_reason = models.TextField(_("reason for rejection"), blank=True)
     uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("checked by"),
+    )
+    reviewed_at = models.DateTimeField(_("checked"), null=True, blank=True)
 
     class Meta:
         ordering = ["uploaded_at", "pk"]
@@ -451,3 +485,108 @@ class Document(models.Model):
             "enrollment:document",
             kwargs={"token": self.application.token, "document_id": self.pk},
         )
+
+
+class Note(models.Model):
+    """An internal note of staff about an application; applicants never see it."""
+
+    application = models.ForeignKey(
+        Application,
+        on_delete=models.CASCADE,
+        related_name="notes",
+        verbose_name=_("application"),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    text = models.TextField(_("note"))
+    created_at = models.DateTimeField(_("written"), default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("internal note")
+        verbose_name_plural = _("internal notes")
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class Completion(models.Model):
+    """The document issued on leaving a program, as reported to ФИС ФРДО."""
+
+    application = models.OneToOneField(
+        Application,
+        on_delete=models.PROTECT,
+        related_name="completion",
+        verbose_name=_("application"),
+    )
+    document_kind = models.CharField(
+        _("document"), max_length=32, choices=ProgramDocumentKind
+    )
+    registration_number = models.CharField(
+        _("registration number"), max_length=50, unique=True
+    )
+    blank_series = models.CharField(_("blank series"), max_length=20, blank=True)
+    blank_number = models.CharField(_("blank number"), max_length=30, blank=True)
+    issued_on = models.DateField(_("date of issue"))
+    qualification = models.CharField(_("qualification"), max_length=255, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-issued_on", "registration_number"]
+        verbose_name = _("issued document")
+        verbose_name_plural = _("issued documents")
+        indexes = [models.Index(fields=["issued_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_document_kind_display()} № {self.registration_number}"
+
+
+class Employment(models.Model):
+    """Whether and where a learner found work after the program.
+
+    The employer's ИНН links the record to a partner without this app
+    depending on the partners app.
+    """
+
+    application = models.OneToOneField(
+        Application,
+        on_delete=models.CASCADE,
+        related_name="employment",
+        verbose_name=_("application"),
+    )
+    is_employed = models.BooleanField(_("employed"))
+    employer_name = models.CharField(_("employer"), max_length=255, blank=True)
+    employer_inn = models.CharField(_("employer's ИНН"), max_length=12, blank=True)
+    position = models.CharField(_("job title"), max_length=255, blank=True)
+    employed_on = models.DateField(_("employed since"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("employment after training")
+        verbose_name_plural = _("employment after training")
+        indexes = [models.Index(fields=["employer_inn"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(is_employed=False) | ~Q(employer_name=""),
+                name="employment_names_the_employer",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.employer_name or str(_("not employed"))

@@ -5,13 +5,27 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from programs.models import Cohort
+from programs.models import Cohort, EducationLevel
 
 from .models import (
+    Applicant,
     Application,
     ApplicationStatus,
     Document,
@@ -102,4 +116,107 @@ def people_trained() -> int:
 def cohort_seats(cohort: Cohort) -> QuerySet:
     return Cohort.objects.filter(pk=cohort.pk).annotate(
         seats_taken=seats_taken_expression(timezone.now())
+    )
+
+
+# --- The back office ---------------------------------------------------------------
+
+AT_RISK_DAYS = 14
+
+
+def with_office_flags(applications: QuerySet[Application]) -> QuerySet[Application]:
+    """Annotate ``documents_complete`` and ``possible_duplicate`` in SQL."""
+    usable = Document.objects.filter(application=OuterRef("pk")).exclude(
+        status=Document.Status.REJECTED
+    )
+    has_passport = Exists(usable.filter(kind=DocumentKind.PASSPORT))
+    has_education = Exists(usable.filter(kind=DocumentKind.EDUCATION))
+    needs_education = ~Q(cohort__program__required_education=EducationLevel.NONE)
+    other_person = Application.objects.exclude(applicant=OuterRef("applicant"))
+    duplicate = (
+        Exists(other_person.filter(email_key=OuterRef("email_key")))
+        | Exists(other_person.filter(person_key=OuterRef("person_key")))
+        | Exists(
+            other_person.filter(snils_key=OuterRef("snils_key")).exclude(snils_key="")
+        )
+        | Exists(
+            Applicant.objects.filter(phone=OuterRef("applicant__phone")).exclude(
+                pk=OuterRef("applicant")
+            )
+        )
+    )
+    return applications.annotate(
+        documents_complete=Case(
+            When(needs_education, then=has_passport & has_education),
+            default=has_passport,
+            output_field=BooleanField(),
+        ),
+        possible_duplicate=ExpressionWrapper(duplicate, output_field=BooleanField()),
+    )
+
+
+@dataclass(frozen=True)
+class DuplicatePair:
+    first: Applicant
+    second: Applicant
+    reasons: tuple[str, ...]
+
+
+def duplicate_pairs(*, limit: int = 200) -> list[DuplicatePair]:
+    """Pairs of applicant records that may be one person: a shared СНИЛС, e-mail or
+    phone, or the same date of birth with a near-identical ФИО (case, ё/е, spaces)."""
+    sources = [
+        (
+            "snils",
+            Application.objects.exclude(snils_key=""),
+            "snils_key",
+            "applicant_id",
+        ),
+        ("email", Application.objects.all(), "email_key", "applicant_id"),
+        ("name", Application.objects.all(), "person_key", "applicant_id"),
+        ("phone", Applicant.objects.all(), "phone", "id"),
+    ]
+    reasons: dict[tuple[int, int], set[str]] = {}
+    for reason, rows, key, person in sources:
+        shared = (
+            rows.order_by()
+            .values(key)
+            .annotate(people=Count(person, distinct=True))
+            .filter(people__gt=1)
+            .values(key)[:limit]
+        )
+        groups: dict[str, set[int]] = {}
+        for value, person_id in rows.filter(**{f"{key}__in": shared}).values_list(
+            key, person
+        ):
+            groups.setdefault(value, set()).add(person_id)
+        for ids in groups.values():
+            ordered = sorted(ids)
+            for n, first in enumerate(ordered):
+                for second in ordered[n + 1 :]:
+                    reasons.setdefault((first, second), set()).add(reason)
+    pairs = sorted(reasons.items())[:limit]
+    people = Applicant.objects.in_bulk({pk for pair, _ in pairs for pk in pair})
+    return [
+        DuplicatePair(people[a], people[b], tuple(sorted(why)))
+        for (a, b), why in pairs
+        if a in people and b in people
+    ]
+
+
+def cohorts_at_risk(*, today: datetime.date | None = None) -> QuerySet[Cohort]:
+    """Open cohorts starting within 14 days with fewer learners than their minimum."""
+    from programs.selectors import annotate_seats
+
+    today = today or timezone.localdate()
+    return (
+        annotate_seats(
+            Cohort.objects.filter(
+                status=Cohort.Status.OPEN,
+                starts_on__gte=today,
+                starts_on__lte=today + datetime.timedelta(days=AT_RISK_DAYS),
+            ).select_related("program")
+        )
+        .filter(seats_taken__lt=F("min_size"))
+        .order_by("starts_on", "code")
     )

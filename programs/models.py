@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 # The law's lower bounds on hours for ДПО programs (273-ФЗ, Order 499).
 MIN_HOURS_DPO_UPGRADE = 16
@@ -372,6 +373,8 @@ class Cohort(models.Model):
     )
 
     objects = CohortQuerySet.as_manager()
+    # Field-level audit of every change (who, when, what), shown in the admin.
+    audit = HistoricalRecords()
 
     class Meta:
         ordering = ["starts_on", "code"]

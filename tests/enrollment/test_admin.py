@@ -47,7 +47,9 @@ def test_status_cannot_be_changed_by_editing_the_application(admin_client, appli
     assert application.status == "offered"
 
 
-def test_accepted_consent_text_is_read_only_and_cannot_be_deleted(admin_client, application):
+def test_accepted_consent_text_is_read_only_and_cannot_be_deleted(
+    admin_client, application
+):
     text = ConsentText.objects.get(kind="processing")
     url = reverse("admin:enrollment_consenttext_change", args=[text.pk])
     response = admin_client.get(url)

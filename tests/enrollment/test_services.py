@@ -18,6 +18,7 @@ from enrollment.models import (
     Document,
     StatusChange,
 )
+from enrollment.services import engine
 from programs.models import Cohort, EducationLevel, ProgramKind
 from tests.factories import (
     CohortFactory,
@@ -464,16 +465,14 @@ def test_every_transition_follows_the_table(from_status, to_status):
     allowed = to_status in TRANSITIONS[from_status]
     with transaction.atomic():
         if allowed:
-            services._change_status(
-                application, to_status, actor=services.Actor.system()
-            )
+            engine._change_status(application, to_status, actor=services.Actor.system())
             application.refresh_from_db()
             assert application.status == to_status
             last = application.history.order_by("pk").last()
             assert (last.from_status, last.to_status) == (from_status, to_status)
         else:
             with pytest.raises(ValidationError) as excinfo:
-                services._change_status(
+                engine._change_status(
                     application, to_status, actor=services.Actor.system()
                 )
             assert excinfo.value.code == "transition"

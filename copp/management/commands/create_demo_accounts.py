@@ -4,13 +4,19 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
+
+from copp import roles
 
 DEMO_PASSWORD = "demo-copp-2026"  # noqa: S105 - demo sites only, printed on purpose
 
-# (username, first name, last name, superuser)
-DEMO_ACCOUNTS: list[tuple[str, str, str, bool]] = [
-    ("admin", "Администратор", "Портала", True),
+# (username, first name, last name, superuser, role)
+DEMO_ACCOUNTS: list[tuple[str, str, str, bool, str]] = [
+    ("admin", "Администратор", "Портала", True, ""),
+    ("intake", "Ирина", "Приёмова", False, roles.INTAKE),
+    ("manager", "Михаил", "Руководов", False, roles.MANAGERS),
+    ("partners", "Павел", "Партнёров", False, roles.PARTNER_RELATIONS),
 ]
 
 
@@ -31,8 +37,9 @@ class Command(BaseCommand):
                 "refusing with DEBUG off (use --force on a demo site)."
             )
         User = get_user_model()
+        roles.setup_roles()
         rows = []
-        for username, first_name, last_name, is_superuser in DEMO_ACCOUNTS:
+        for username, first_name, last_name, is_superuser, role in DEMO_ACCOUNTS:
             user, _created = User.objects.update_or_create(
                 username=username,
                 defaults={
@@ -46,7 +53,8 @@ class Command(BaseCommand):
             )
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
-            rows.append((username, "superuser" if is_superuser else "staff"))
+            user.groups.set([Group.objects.get(name=role)] if role else [])
+            rows.append((username, "superuser" if is_superuser else role))
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
         for username, role in rows:
-            self.stdout.write(f"  {username:<12} {role}")
+            self.stdout.write(f"  {username:<10} {role}")

@@ -1,10 +1,11 @@
-"""Fill the catalog with demo data of an industry ЦОПП (machine-building).
+"""The demo catalog of an industry ЦОПП (machine-building).
 
-``python manage.py seed_demo`` creates directions, programs, venues and cohorts.
-Cohort dates are offsets from today drawn from generators seeded per program, so
-the data is the same for a given day, and a second run on the same day creates
-and changes nothing. A run on a later day keeps every row (codes do not depend
-on dates) and moves the cohorts' dates along with today.
+``seed_catalog`` creates directions, programs, venues and cohorts; the
+``seed_demo`` command (in the enrollment app) calls it before it adds demo
+applications. Cohort dates are offsets from today drawn from generators seeded
+per program, so the data is the same for a given day, and a second run on the
+same day creates and changes nothing. A run on a later day keeps every row
+(codes do not depend on dates) and moves the cohorts' dates along with today.
 """
 
 from __future__ import annotations
@@ -16,9 +17,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from django.core.management.base import BaseCommand, CommandError
-from django.db import models, transaction
-from django.utils import timezone
+from django.core.management.base import CommandError
+from django.db import models
 
 from programs.models import (
     CategoryCode,
@@ -1694,7 +1694,7 @@ def _cohort_rows(spec: ProgramSpec, today: datetime.date) -> list[dict[str, Any]
     Every random draw is an offset from ``today`` and comes from a generator
     seeded with the program's slug, so the result depends only on the day.
     """
-    rng = random.Random(f"{SEED}:{spec.slug}")
+    rng = random.Random(f"{SEED}:{spec.slug}")  # noqa: S311 (demo data, not secrets)
     schedule = SCHEDULES[spec.schedule]
     weekdays = schedule.weekdays
     study_days = -(-spec.hours // schedule.hours_per_day)  # rounded up
@@ -1864,20 +1864,3 @@ def seed_catalog(*, today: datetime.date) -> dict[str, Counter[str]]:
             counts["cohorts"][outcome] += 1
 
     return counts
-
-
-class Command(BaseCommand):
-    help = "Create or update demo directions, programs, venues and cohorts."
-
-    def handle(self, *args: Any, **options: Any) -> None:
-        today = timezone.localdate()
-        with transaction.atomic():
-            catalog = seed_catalog(today=today)
-        self.stdout.write(f"Demo data as of {today:%Y-%m-%d}:")
-        for name, counter in catalog.items():
-            self.stdout.write(
-                f"  {name}: {counter.total()} "
-                f"(created {counter['created']}, updated {counter['updated']}, "
-                f"unchanged {counter['unchanged']})"
-            )
-        self.stdout.write(self.style.SUCCESS("Done."))

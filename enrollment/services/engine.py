@@ -1,4 +1,4 @@
-"""Every change of an application: submission, seats, the waiting list, offers.
+"""The seat engine: submission, seats, the waiting list, offers and statuses.
 
 Seats are never stored: the seats taken by a cohort are counted from live rows
 inside the transaction that allocates, with the cohort row locked first. Locks
@@ -25,8 +25,8 @@ from django.utils.translation import gettext_lazy as _
 
 from programs.models import Cohort, EducationLevel, LearnerCategory
 
-from . import emails
-from .models import (
+from .. import emails
+from ..models import (
     ACTIVE_STATUSES,
     ADULT_AGE,
     TRANSITIONS,
@@ -38,10 +38,11 @@ from .models import (
     Document,
     DocumentKind,
     StatusChange,
+    age_on,
     person_key,
     seat_holding_q,
 )
-from .validators import normalize_snils
+from ..validators import normalize_snils
 
 S = ApplicationStatus
 ALLOWED_CONTENT_TYPES = {
@@ -140,15 +141,6 @@ def required_document_kinds(application: Application) -> list[str]:
     return kinds
 
 
-def is_minor(birth_date: datetime.date, cohort: Cohort) -> bool:
-    return _age_on(birth_date, cohort.starts_on) < ADULT_AGE
-
-
-def _age_on(birth_date: datetime.date, day: datetime.date) -> int:
-    before = (day.month, day.day) < (birth_date.month, birth_date.day)
-    return day.year - birth_date.year - before
-
-
 # --- Rules -----------------------------------------------------------------------
 
 
@@ -173,7 +165,7 @@ def check_applicant_fits(data: ApplicantData, cohort: Cohort) -> None:
     """Raise a ValidationError keyed by field for each rule the person breaks."""
     program = cohort.program
     errors: dict[str, list] = {}
-    age = _age_on(data.birth_date, cohort.starts_on)
+    age = age_on(data.birth_date, cohort.starts_on)
     if age < program.min_age:
         errors.setdefault("birth_date", []).append(
             ValidationError(
@@ -664,6 +656,11 @@ def enrol(*, application: Application, actor: Actor) -> Application:
     with transaction.atomic(durable=True):
         cohort = _lock_cohort(application.cohort_id)
         application = _lock_application(application.pk)
+        if S.ENROLLED not in TRANSITIONS[application.status]:
+            raise ValidationError(
+                _("Only a person holding a seat offer can be enrolled."),
+                code="transition",
+            )
         if not application.applicant.snils:
             raise ValidationError(
                 _("СНИЛС is required for enrolment."), code="snils_required"
@@ -678,10 +675,6 @@ def enrol(*, application: Application, actor: Actor) -> Application:
 
 def start_studies(*, application: Application, actor: Actor) -> Application:
     return _transition_and_settle(application, S.STUDYING, actor=actor)
-
-
-def expel(*, application: Application, actor: Actor, reason: str) -> Application:
-    return _transition_and_settle(application, S.EXPELLED, actor=actor, comment=reason)
 
 
 def _transition_and_settle(

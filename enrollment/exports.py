@@ -1,0 +1,418 @@
+"""Applications as CSV and XLSX files for the staff, with memory that stays flat.
+
+Rows are read with ``QuerySet.iterator(chunk_size=...)``: one query for the
+applications (a server-side cursor on PostgreSQL) and one for the learner
+categories per chunk, so neither the number of queries nor the memory grows
+with the number of rows.
+
+* CSV is streamed: each row is written to the response as it is read.
+* XLSX is a zip file and cannot be streamed as it is made; openpyxl's
+  write-only workbook writes the rows to a temporary file on disk and the zip is
+  spooled to another (in memory up to ``XLSX_SPOOL_BYTES``), which the response
+  then sends.
+
+The views are request-free: they take a queryset (already filtered and checked
+by the caller) and return a response.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import functools
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+from django.db.models import QuerySet, TextChoices
+from django.http import FileResponse, StreamingHttpResponse
+from django.utils import timezone, translation
+from django.utils.functional import Promise
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext_lazy as _
+from openpyxl import Workbook
+from openpyxl.cell import Cell, WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from phonenumber_field.phonenumber import PhoneNumber
+
+from enrollment.models import Application, ApplicationStatus, Sex
+from enrollment.validators import format_snils
+from programs.models import CategoryCode, Cohort, EducationLevel
+
+Value = str | datetime.date | datetime.datetime | None
+Getter = Callable[[Application], Value]
+
+CHUNK_SIZE = 2000
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX_SPOOL_BYTES = 8 * 1024 * 1024
+# A CSV response sends rows in pieces of about this size, not one write per row.
+CSV_PIECE_CHARS = 64 * 1024
+CSV_DELIMITER = ";"  # what Excel with Russian regional settings expects
+DATE_FORMAT = "%d.%m.%Y"
+DATETIME_FORMAT = "%d.%m.%Y %H:%M"
+XLSX_DATE_FORMAT = "DD.MM.YYYY"
+XLSX_DATETIME_FORMAT = "DD.MM.YYYY HH:MM"
+# A spreadsheet takes a cell starting with one of these for a formula.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+ROSTER_STATUSES = (
+    ApplicationStatus.ENROLLED,
+    ApplicationStatus.STUDYING,
+    ApplicationStatus.COMPLETED,
+    ApplicationStatus.EXPELLED,
+)
+
+
+# --- Columns -----------------------------------------------------------------
+
+
+@functools.cache
+def _cached_label(language: str | None, choices: type[TextChoices], value: str) -> str:
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
+
+
+def _label(choices: type[TextChoices], value: str) -> str:
+    """The translated label of a choice.
+
+    ``get_FOO_display()`` rebuilds and hashes the whole list of choices on every
+    call (a third of the export's time); a few labels per language are cached.
+    """
+    return _cached_label(translation.get_language(), choices, value)
+
+
+def _full_name(application: Application) -> str:
+    return application.applicant.full_name
+
+
+def _birth_date(application: Application) -> datetime.date:
+    return application.applicant.birth_date
+
+
+def _sex(application: Application) -> str:
+    return _label(Sex, application.applicant.sex)
+
+
+def _phone(application: Application) -> str:
+    phone = application.applicant.phone
+    # Not ``if phone``: the truth test of a PhoneNumber formats it once more.
+    if isinstance(phone, PhoneNumber):
+        return phone.as_e164
+    return phone or ""
+
+
+def _email(application: Application) -> str:
+    return application.applicant.email
+
+
+def _municipality(application: Application) -> str:
+    return application.applicant.municipality
+
+
+def _education(application: Application) -> str:
+    return _label(EducationLevel, application.applicant.education_level)
+
+
+def _categories(application: Application) -> str:
+    # .all() reads the prefetched rows; no query per application.
+    return ", ".join(
+        _label(CategoryCode, category.code)
+        for category in application.applicant.categories.all()
+    )
+
+
+def _snils(application: Application) -> str:
+    return format_snils(application.applicant.snils)
+
+
+def _direction(application: Application) -> str:
+    return application.cohort.program.direction.name
+
+
+def _program(application: Application) -> str:
+    return application.cohort.program.title
+
+
+def _cohort_code(application: Application) -> str:
+    return application.cohort.code
+
+
+def _cohort_starts_on(application: Application) -> datetime.date:
+    return application.cohort.starts_on
+
+
+def _status(application: Application) -> str:
+    return _label(ApplicationStatus, application.status)
+
+
+def _submitted_at(application: Application) -> datetime.datetime:
+    return application.submitted_at
+
+
+def _status_changed_at(application: Application) -> datetime.datetime:
+    return application.status_changed_at
+
+
+EXPORT_COLUMNS: list[tuple[Promise, Getter]] = [
+    (_("Full name"), _full_name),
+    (_("Date of birth"), _birth_date),
+    (_("Sex"), _sex),
+    (_("Phone"), _phone),
+    (_("E-mail"), _email),
+    (_("Municipality"), _municipality),
+    (_("Education"), _education),
+    (_("Learner categories"), _categories),
+    (_("СНИЛС"), _snils),
+    (_("Direction"), _direction),
+    (_("Program"), _program),
+    (_("Group"), _cohort_code),
+    (_("Starts"), _cohort_starts_on),
+    (_("Status"), _status),
+    (_("Submitted at"), _submitted_at),
+    (_("Status changed at"), _status_changed_at),
+]
+
+# Text typed by applicants or staff; the other columns are dates, digits, phone
+# numbers and labels of choices, which the guard would only spoil (+7...).
+FREE_TEXT: frozenset[Getter] = frozenset(
+    {_full_name, _email, _municipality, _direction, _program, _cohort_code}
+)
+
+# Column widths in the XLSX file, in characters; 14 when not named.
+WIDTHS: dict[Getter, int] = {
+    _full_name: 36,
+    _birth_date: 12,
+    _sex: 10,
+    _phone: 16,
+    _email: 30,
+    _municipality: 24,
+    _education: 28,
+    _categories: 30,
+    _snils: 16,
+    _direction: 28,
+    _program: 44,
+    _cohort_code: 14,
+    _cohort_starts_on: 12,
+    _status: 18,
+    _submitted_at: 17,
+    _status_changed_at: 17,
+}
+
+
+# --- Rows ------------------------------------------------------------------------
+
+
+def export_queryset(queryset: QuerySet[Application]) -> QuerySet[Application]:
+    """Return ``queryset`` with everything a row reads, in a stable order."""
+    return (
+        queryset.select_related(
+            "applicant", "cohort", "cohort__program", "cohort__program__direction"
+        )
+        .prefetch_related("applicant__categories")
+        .order_by("pk")
+    )
+
+
+def _applications(queryset: QuerySet[Application]) -> Iterator[Application]:
+    # With chunk_size, prefetch_related runs once per chunk, not for all rows.
+    return export_queryset(queryset).iterator(chunk_size=CHUNK_SIZE)
+
+
+def _local(value: datetime.datetime) -> datetime.datetime:
+    """Moscow wall-clock time (settings.TIME_ZONE), whatever zone is active."""
+    return timezone.localtime(value, timezone.get_default_timezone())
+
+
+def defuse_formula(text: str) -> str:
+    """Make a spreadsheet show ``text`` as typed rather than run it as a formula."""
+    return f"'{text}" if text.startswith(FORMULA_TRIGGERS) else text
+
+
+def _csv_text(value: Value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return _local(value).strftime(DATETIME_FORMAT)
+    if isinstance(value, datetime.date):
+        return value.strftime(DATE_FORMAT)
+    return str(value)
+
+
+class _Echo:
+    """A file-like object whose write() hands back what it was given."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def _csv_pieces(queryset: QuerySet[Application], language: str) -> Iterator[bytes]:
+    writer = csv.writer(_Echo(), delimiter=CSV_DELIMITER)
+    guarded = [getter in FREE_TEXT for _header, getter in EXPORT_COLUMNS]
+    # The response is consumed after the view has returned: keep its language.
+    with translation.override(language):
+        # The BOM tells Excel the file is UTF-8 (Cyrillic would be mojibake).
+        lines = ["\ufeff", writer.writerow([str(h) for h, _getter in EXPORT_COLUMNS])]
+        size = 0
+        for application in _applications(queryset):
+            cells = []
+            for (_header, getter), guard in zip(EXPORT_COLUMNS, guarded, strict=True):
+                text = _csv_text(getter(application))
+                cells.append(defuse_formula(text) if guard else text)
+            line = writer.writerow(cells)
+            lines.append(line)
+            size += len(line)
+            if size >= CSV_PIECE_CHARS:
+                yield "".join(lines).encode()
+                lines, size = [], 0
+        yield "".join(lines).encode()
+
+
+def csv_response(
+    queryset: QuerySet[Application], *, filename: str
+) -> StreamingHttpResponse:
+    """Stream the applications of ``queryset`` as a CSV file for Excel."""
+    response = StreamingHttpResponse(
+        _csv_pieces(queryset, translation.get_language() or "ru"),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=filename
+    )
+    return response
+
+
+# --- XLSX ------------------------------------------------------------------------
+
+
+def _xlsx_cell(sheet: Any, value: Value, *, bold: bool = False) -> Cell | Value:
+    """What to append for ``value``: dates get a Russian format, text stays text."""
+    if isinstance(value, datetime.datetime):
+        # Excel has no time zones: the Moscow wall-clock time, naive.
+        cell = WriteOnlyCell(sheet, _local(value).replace(tzinfo=None))
+        cell.number_format = XLSX_DATETIME_FORMAT
+    elif isinstance(value, datetime.date):
+        cell = WriteOnlyCell(sheet, value)
+        cell.number_format = XLSX_DATE_FORMAT
+    elif isinstance(value, str):
+        # Control characters make the file unreadable to Excel.
+        text = ILLEGAL_CHARACTERS_RE.sub("", value)
+        if not bold and not text.startswith("="):
+            return text
+        cell = WriteOnlyCell(sheet, text)
+        # openpyxl would store "=..." as a formula; an explicit text cell is
+        # shown as typed and never evaluated, so no prefix is needed here.
+        cell.data_type = "s"
+    else:
+        return value
+    if bold:
+        cell.font = Font(bold=True)
+    return cell
+
+
+def _header_row(sheet: Any, headers: Iterable[Promise | str]) -> list[Cell | Value]:
+    return [_xlsx_cell(sheet, str(header), bold=True) for header in headers]
+
+
+def _file_response(workbook: Workbook, *, filename: str) -> FileResponse:
+    spool = tempfile.SpooledTemporaryFile(max_size=XLSX_SPOOL_BYTES)  # noqa: SIM115
+    try:
+        workbook.save(spool)
+        spool.seek(0)
+    except BaseException:
+        spool.close()
+        raise
+    # The response closes the file once it has been sent.
+    return FileResponse(
+        spool, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE
+    )
+
+
+def xlsx_response(
+    queryset: QuerySet[Application], *, filename: str, sheet_title: str
+) -> FileResponse:
+    """Write the applications of ``queryset`` to an XLSX file and send it."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=_sheet_title(sheet_title))
+    # Column widths and panes must be set before the first row is written.
+    for index, (_header, getter) in enumerate(EXPORT_COLUMNS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = WIDTHS.get(getter, 14)
+    sheet.freeze_panes = "A2"
+    sheet.append(_header_row(sheet, (header for header, _getter in EXPORT_COLUMNS)))
+    rows = 0
+    for application in _applications(queryset):
+        sheet.append(
+            [_xlsx_cell(sheet, getter(application)) for _h, getter in EXPORT_COLUMNS]
+        )
+        rows += 1
+    last_column = get_column_letter(len(EXPORT_COLUMNS))
+    sheet.auto_filter.ref = f"A1:{last_column}{rows + 1}"
+    return _file_response(workbook, filename=filename)
+
+
+def _sheet_title(title: str) -> str:
+    """Excel refuses sheet names with []:*?/\\ or longer than 31 characters."""
+    cleaned = "".join("_" if char in "[]:*?/\\" else char for char in str(title))
+    return cleaned[:31] or "Sheet"
+
+
+def roster_queryset(cohort: Cohort) -> QuerySet[Application]:
+    """The learners of ``cohort``: everyone who was admitted, by name."""
+    return (
+        Application.objects.filter(cohort=cohort, status__in=ROSTER_STATUSES)
+        .select_related("applicant")
+        .order_by(
+            "applicant__last_name",
+            "applicant__first_name",
+            "applicant__patronymic",
+            "pk",
+        )
+    )
+
+
+ROSTER_COLUMNS: list[tuple[Promise, Getter, int]] = [
+    (_("Full name"), _full_name, 40),
+    (_("Date of birth"), _birth_date, 14),
+    (_("Phone"), _phone, 16),
+    (_("E-mail"), _email, 30),
+    (_("СНИЛС"), _snils, 16),
+    (_("Status"), _status, 18),
+]
+
+
+def roster_xlsx_response(cohort: Cohort) -> FileResponse:
+    """Send the roster of ``cohort`` (admitted learners) as an XLSX file."""
+    program = cohort.program
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=_sheet_title(cohort.code))
+    sheet.column_dimensions["A"].width = 6
+    for index, (_header, _getter, width) in enumerate(ROSTER_COLUMNS, start=2):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A3"
+    title = _("%(program)s, group %(code)s, %(starts)s – %(ends)s") % {
+        "program": program.title,
+        "code": cohort.code,
+        "starts": cohort.starts_on.strftime(DATE_FORMAT),
+        "ends": cohort.ends_on.strftime(DATE_FORMAT),
+    }
+    sheet.append([_xlsx_cell(sheet, title, bold=True)])
+    sheet.append(_header_row(sheet, [_("No."), *(h for h, _g, _w in ROSTER_COLUMNS)]))
+    number = 0
+    for number, application in enumerate(
+        roster_queryset(cohort).iterator(chunk_size=CHUNK_SIZE), start=1
+    ):
+        sheet.append(
+            [
+                number,
+                *(
+                    _xlsx_cell(sheet, getter(application))
+                    for _h, getter, _w in ROSTER_COLUMNS
+                ),
+            ]
+        )
+    last_column = get_column_letter(len(ROSTER_COLUMNS) + 1)
+    sheet.auto_filter.ref = f"A2:{last_column}{number + 2}"
+    return _file_response(workbook, filename=f"roster-{cohort.code}.xlsx")
