@@ -1100,22 +1100,21 @@ def _seed_part(
     )
     counts: Counter[str] = Counter()
     for start in range(0, count, batch_size):
-        keys = {
-            submission_key(i): i for i in range(start, min(start + batch_size, count))
-        }
+        # The numbers in this batch that go to this share's cohorts.
+        picked = {}
+        for index in range(start, min(start + batch_size, count)):
+            rng, plan = seeder.pick(index)
+            if plan.id in seeder.mine:
+                picked[submission_key(index)] = (index, rng, plan)
         existing = set(
-            Application.objects.filter(submission_key__in=list(keys)).values_list(
+            Application.objects.filter(submission_key__in=list(picked)).values_list(
                 "submission_key", flat=True
             )
         )
+        counts["existing"] += len(existing)
         batch = _Batch()
-        for key, index in keys.items():
-            rng, plan = seeder.pick(index)
-            if plan.id not in seeder.mine:
-                continue
-            if key in existing:
-                counts["existing"] += 1
-            else:
+        for key, (index, rng, plan) in picked.items():
+            if key not in existing:
                 seeder.build(rng, plan, index, key, batch)
         if batch.applications:
             with transaction.atomic():

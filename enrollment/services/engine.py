@@ -42,7 +42,7 @@ from ..models import (
     person_key,
     seat_holding_q,
 )
-from ..validators import normalize_snils
+from ..validators import normalize_snils, validate_snils
 
 S = ApplicationStatus
 ALLOWED_CONTENT_TYPES = {
@@ -192,6 +192,11 @@ def check_applicant_fits(data: ApplicantData, cohort: Cohort) -> None:
                 code="education",
             )
         )
+    if data.snils:
+        try:
+            validate_snils(data.snils)
+        except ValidationError as error:
+            errors.setdefault("snils", []).append(error)
     if age < ADULT_AGE:
         for name in (
             "representative_name",

@@ -501,3 +501,9 @@ def test_submission_mail_carries_the_secret_link(
     html = submitted.alternatives[0][0]
     assert application.get_absolute_url() in html
     assert submitted.to == [application.applicant.email]
+
+
+def test_service_refuses_a_snils_with_a_wrong_check_number(first_come):
+    with pytest.raises(ValidationError) as excinfo:
+        submit(first_come, snils="112-233-445 96")
+    assert list(excinfo.value.message_dict) == ["snils"]

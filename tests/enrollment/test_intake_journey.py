@@ -1,0 +1,88 @@
+"""A new intake staff member takes ten applications from submission to completion."""
+
+import io
+
+import openpyxl
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.urls import reverse
+
+from copp import roles
+from enrollment.models import Applicant, Application, Completion, Document
+from enrollment.validators import snils_check_digits
+from programs.models import Cohort
+from tests.factories import CohortFactory, pdf_file, submit
+
+pytestmark = pytest.mark.django_db
+
+
+def test_ten_applications_from_submission_to_completion(client, settings):
+    settings.DEBUG = True
+    call_command("create_demo_accounts", stdout=io.StringIO())
+    user = get_user_model().objects.get(username="intake")
+    assert user.groups.filter(name=roles.INTAKE).exists()
+    assert client.login(username="intake", password="demo-copp-2026")
+
+    cohort = CohortFactory(admission_mode=Cohort.AdmissionMode.REVIEW, capacity=10)
+    applications = [
+        submit(cohort, snils=snils, documents=[("passport", pdf_file())])
+        for snils in [
+            f"{n:09d}{snils_check_digits(f'{n:09d}')}"
+            for n in range(123456001, 123456011)
+        ]
+    ]
+    duplicate = submit(CohortFactory(), email=applications[0].applicant.email)
+    changelist = reverse("admin:enrollment_application_changelist")
+    selected = [a.pk for a in applications]
+
+    def bulk(action, **data):
+        response = client.post(
+            changelist,
+            {"action": action, "_selected_action": selected, **data},
+            follow=True,
+        )
+        assert response.status_code == 200
+        errors = [
+            str(m) for m in response.context["messages"] if m.level_tag == "error"
+        ]
+        assert errors == [], errors
+
+    bulk("take_into_review")
+    bulk("accept")
+    for application in applications:
+        document = application.documents.get()
+        client.post(
+            reverse(
+                "admin:enrollment_application_review_document",
+                args=[application.pk, document.pk],
+            ),
+            {"decision": "verify"},
+        )
+    assert Document.objects.filter(status=Document.Status.VERIFIED).count() == 10
+    bulk("enrol")
+    bulk("start_studies")
+    bulk(
+        "complete",
+        apply="1",
+        issued_on="2027-02-20",
+        first_registration_number="1",
+        registration_prefix="ЦОПП-2027-",
+        blank_series="77",
+        first_blank_number="1001",
+    )
+    assert set(
+        Application.objects.filter(pk__in=selected).values_list("status", flat=True)
+    ) == {"completed"}
+    assert Completion.objects.count() == 10
+
+    client.post(
+        reverse("admin:enrollment_applicant_duplicates"),
+        {"keep": applications[0].applicant_id, "merge": duplicate.applicant_id},
+    )
+    assert not Applicant.objects.filter(pk=duplicate.applicant_id).exists()
+
+    roster = client.get(reverse("admin:programs_cohort_roster", args=[cohort.pk]))
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(roster.streaming_content)))
+    names = {c for row in book.active.iter_rows(values_only=True) for c in row if c}
+    assert {a.applicant.full_name for a in applications} <= names
