@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -316,6 +317,25 @@ class CohortListFilter(admin.RelatedFieldListFilter):
         return [(cohort.pk, str(cohort)) for cohort in cohorts]
 
 
+class ApplicationChangeList(ChangeList):
+    """Counting, dates and filters run on the bare table; the per-row flags
+    (documents complete, possible duplicate) are computed for the shown page only."""
+
+    def get_results(self, request) -> None:
+        super().get_results(request)
+        rows = list(self.result_list)
+        flags = {
+            row["pk"]: row
+            for row in selectors.with_office_flags(
+                Application.objects.filter(pk__in=[a.pk for a in rows])
+            ).values("pk", "documents_complete", "possible_duplicate")
+        }
+        for application in rows:
+            application.documents_complete = flags[application.pk]["documents_complete"]
+            application.possible_duplicate = flags[application.pk]["possible_duplicate"]
+        self.result_list = rows
+
+
 @admin.register(Application)
 class ApplicationAdmin(SimpleHistoryAdmin):
     list_display = [
@@ -374,11 +394,14 @@ class ApplicationAdmin(SimpleHistoryAdmin):
     history_list_display = ["status"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Application]:
-        return selectors.with_office_flags(
+        return (
             super()
             .get_queryset(request)
             .select_related("applicant", "cohort", "cohort__program")
         )
+
+    def get_changelist(self, request, **kwargs):
+        return ApplicationChangeList
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -657,7 +657,9 @@ def _path(
             return [*steps, _Step(S.REJECTED, A.STAFF, GROUP_FULL_REASON)]
         if plan.phase == FUTURE or rng.random() < 0.6:
             return [*steps, _Step(S.WITHDRAWN, A.APPLICANT)]
-        return [*steps, _Step(S.WITHDRAWN, A.STAFF, GROUP_STARTED_COMMENT)]
+        # Still waiting when the group started: staff close the application.
+        started = anchors.start + 2 * HOUR
+        return [*steps, _Step(S.WITHDRAWN, A.STAFF, GROUP_STARTED_COMMENT, started)]
     if status == S.REJECTED:
         reason = rng.choice(REJECTION_REASONS)
         if plan.first_come:
@@ -1156,7 +1158,11 @@ def seed_applications(
         msg = "No cohorts of published programs: seed the catalog first."
         raise CommandError(msg)
     staff = _staff_user()
-    if connection.vendor == "sqlite" or connection.in_atomic_block:
+    if (
+        connection.vendor == "sqlite"
+        or connection.in_atomic_block
+        or "fork" not in multiprocessing.get_all_start_methods()
+    ):
         workers = 1
     workers = max(1, min(workers, count // batch_size + 1))
     jobs = [

@@ -11,15 +11,17 @@ with the number of rows.
   spooled to another (in memory up to ``XLSX_SPOOL_BYTES``), which the response
   then sends.
 
-The views are request-free: they take a queryset (already filtered and checked
-by the caller) and return a response.
+These functions take no request: the caller filters the queryset and checks
+the permission, they return the response.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime
 import functools
+import os
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
@@ -317,6 +319,29 @@ def _header_row(sheet: Any, headers: Iterable[Promise | str]) -> list[Cell | Val
     return [_xlsx_cell(sheet, str(header), bold=True) for header in headers]
 
 
+@contextlib.contextmanager
+def _removing_temporary_file(sheet: Any) -> Iterator[None]:
+    """Delete openpyxl's temporary file of ``sheet`` if the export fails.
+
+    openpyxl deletes it when the workbook is saved or at exit, and a web
+    worker lives long: each failed export would leave its rows in /tmp.
+    """
+    try:
+        yield
+    except BaseException:
+        writer = getattr(sheet, "_writer", None)
+        if writer is not None:
+            # Close openpyxl's generators in order, or garbage collection does
+            # it later and complains about the closed file.
+            with contextlib.suppress(Exception):
+                if sheet._rows is not None:
+                    sheet._rows.close()
+                writer.close()
+            with contextlib.suppress(OSError):
+                os.remove(writer.out)
+        raise
+
+
 def _file_response(workbook: Workbook, *, filename: str) -> FileResponse:
     spool = tempfile.SpooledTemporaryFile(max_size=XLSX_SPOOL_BYTES)  # noqa: SIM115
     try:
@@ -341,16 +366,20 @@ def xlsx_response(
     for index, (_header, getter) in enumerate(EXPORT_COLUMNS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = WIDTHS.get(getter, 14)
     sheet.freeze_panes = "A2"
-    sheet.append(_header_row(sheet, (header for header, _getter in EXPORT_COLUMNS)))
-    rows = 0
-    for application in _applications(queryset):
-        sheet.append(
-            [_xlsx_cell(sheet, getter(application)) for _h, getter in EXPORT_COLUMNS]
-        )
-        rows += 1
-    last_column = get_column_letter(len(EXPORT_COLUMNS))
-    sheet.auto_filter.ref = f"A1:{last_column}{rows + 1}"
-    return _file_response(workbook, filename=filename)
+    with _removing_temporary_file(sheet):
+        sheet.append(_header_row(sheet, (header for header, _getter in EXPORT_COLUMNS)))
+        rows = 0
+        for application in _applications(queryset):
+            sheet.append(
+                [
+                    _xlsx_cell(sheet, getter(application))
+                    for _h, getter in EXPORT_COLUMNS
+                ]
+            )
+            rows += 1
+        last_column = get_column_letter(len(EXPORT_COLUMNS))
+        sheet.auto_filter.ref = f"A1:{last_column}{rows + 1}"
+        return _file_response(workbook, filename=filename)
 
 
 def _sheet_title(title: str) -> str:
@@ -398,21 +427,23 @@ def roster_xlsx_response(cohort: Cohort) -> FileResponse:
         "starts": cohort.starts_on.strftime(DATE_FORMAT),
         "ends": cohort.ends_on.strftime(DATE_FORMAT),
     }
-    sheet.append([_xlsx_cell(sheet, title, bold=True)])
-    sheet.append(_header_row(sheet, [_("No."), *(h for h, _g, _w in ROSTER_COLUMNS)]))
-    number = 0
-    for number, application in enumerate(
-        roster_queryset(cohort).iterator(chunk_size=CHUNK_SIZE), start=1
-    ):
+    with _removing_temporary_file(sheet):
+        sheet.append([_xlsx_cell(sheet, title, bold=True)])
         sheet.append(
-            [
-                number,
-                *(
-                    _xlsx_cell(sheet, getter(application))
-                    for _h, getter, _w in ROSTER_COLUMNS
-                ),
-            ]
+            _header_row(sheet, [_("No."), *(h for h, _g, _w in ROSTER_COLUMNS)])
         )
-    last_column = get_column_letter(len(ROSTER_COLUMNS) + 1)
-    sheet.auto_filter.ref = f"A2:{last_column}{number + 2}"
-    return _file_response(workbook, filename=f"roster-{cohort.code}.xlsx")
+        number = 0
+        learners = roster_queryset(cohort).iterator(chunk_size=CHUNK_SIZE)
+        for number, application in enumerate(learners, start=1):
+            sheet.append(
+                [
+                    number,
+                    *(
+                        _xlsx_cell(sheet, getter(application))
+                        for _h, getter, _w in ROSTER_COLUMNS
+                    ),
+                ]
+            )
+        last_column = get_column_letter(len(ROSTER_COLUMNS) + 1)
+        sheet.auto_filter.ref = f"A2:{last_column}{number + 2}"
+        return _file_response(workbook, filename=f"roster-{cohort.code}.xlsx")

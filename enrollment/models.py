@@ -274,6 +274,9 @@ class Application(models.Model):
         ]
         indexes = [
             models.Index(fields=["cohort", "status", "submitted_at"]),
+            models.Index(
+                fields=["-submitted_at", "-id"], name="application_newest_first"
+            ),
             models.Index(fields=["status", "offer_expires_at"]),
             models.Index(fields=["email_key"]),
             models.Index(fields=["snils_key"]),

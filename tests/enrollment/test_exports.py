@@ -3,6 +3,7 @@
 import csv
 import datetime
 import io
+import os
 
 import openpyxl
 import pytest
@@ -10,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
+from enrollment import exports
 from enrollment.exports import (
     EXPORT_COLUMNS,
     XLSX_CONTENT_TYPE,
@@ -307,3 +309,18 @@ def test_roster_of_an_empty_cohort_has_only_the_title_and_header(cohort):
     rows = list(xlsx_sheet(roster_xlsx_response(cohort)).iter_rows(values_only=True))
 
     assert len(rows) == 2
+
+
+def test_a_failed_xlsx_export_leaves_no_temporary_file(monkeypatch, application):
+    from openpyxl.worksheet._writer import ALL_TEMP_FILES
+
+    def broken(application):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(exports, "EXPORT_COLUMNS", [("Boom", broken)])
+
+    with pytest.raises(RuntimeError):
+        xlsx_response(Application.objects.all(), filename="a.xlsx", sheet_title="a")
+
+    assert ALL_TEMP_FILES  # openpyxl did make one
+    assert not [path for path in ALL_TEMP_FILES if os.path.exists(path)]
