@@ -47,7 +47,7 @@ from itertools import accumulate
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
-from django.db import connection, connections, transaction
+from django.db import connection, connections, reset_queries, transaction
 from django.db.models import Count, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -1121,6 +1121,9 @@ def _seed_part(
         if batch.applications:
             with transaction.atomic():
                 counts.update(seeder.write(batch))
+        # With DEBUG on, Django keeps every query, and a bulk insert is
+        # megabytes long: keep memory flat over a million rows.
+        reset_queries()
     return counts
 
 

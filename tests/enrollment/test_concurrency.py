@@ -162,3 +162,30 @@ def test_acceptances_withdrawals_and_expiry_never_overbook(
     waiting = Application.objects.filter(cohort=cohort, status=S.WAITLISTED).count()
     # Nobody waits while a seat is free.
     assert waiting == 0 or taken == capacity
+
+
+def test_two_staff_acting_on_one_application_at_once(postgresql, django_user_model):
+    cohort = CohortFactory(admission_mode=Cohort.AdmissionMode.REVIEW, capacity=5)
+    application = submit(cohort)
+    clerks = [
+        services.Actor.staff(django_user_model.objects.create_user(f"clerk{i}"))
+        for i in range(2)
+    ]
+    refused: list[ValidationError] = []
+
+    def accept(actor):
+        def task():
+            try:
+                services.accept_application(application=application, actor=actor)
+            except ValidationError as error:
+                refused.append(error)
+
+        return task
+
+    errors = run_in_threads([accept(clerk) for clerk in clerks], workers=2)
+
+    assert errors == []
+    assert len(refused) == 1  # the second one is told, nothing is done twice
+    application.refresh_from_db()
+    assert application.status == S.OFFERED
+    assert application.history.filter(to_status=S.OFFERED).count() == 1
