@@ -9,7 +9,7 @@ class StaticSitemap(Sitemap):
     i18n = True
 
     def items(self) -> list[str]:
-        return ["home", "programs:list"]
+        return ["home", "programs:list", "partners:list"]
 
     def location(self, item: str) -> str:
         return reverse(item)

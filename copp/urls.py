@@ -34,6 +34,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("programs/", include("programs.urls")),
+    path("partners/", include("partners.urls")),
     path("", include("enrollment.urls")),
     prefix_default_language=False,
 )

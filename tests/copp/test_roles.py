@@ -62,6 +62,9 @@ def pages(world) -> dict[str, str]:
         "add consent text": reverse("admin:enrollment_consenttext_add"),
         "issued documents": reverse("admin:enrollment_completion_changelist"),
         "users": reverse("admin:auth_user_changelist"),
+        "partners": reverse("admin:partners_partner_changelist"),
+        "add partner": reverse("admin:partners_partner_add"),
+        "import partners": reverse("admin:partners_partner_import"),
     }
 
 
@@ -86,6 +89,9 @@ EXPECTED = {
         "add consent text": DENIED,
         "issued documents": OK,
         "users": DENIED,
+        "partners": DENIED,
+        "add partner": DENIED,
+        "import partners": DENIED,
     },
     roles.MANAGERS: {
         "index": OK,
@@ -107,6 +113,9 @@ EXPECTED = {
         "add consent text": DENIED,
         "issued documents": OK,
         "users": DENIED,
+        "partners": OK,
+        "add partner": DENIED,
+        "import partners": DENIED,
     },
     roles.PARTNER_RELATIONS: {
         "index": OK,
@@ -128,6 +137,9 @@ EXPECTED = {
         "add consent text": DENIED,
         "issued documents": DENIED,
         "users": DENIED,
+        "partners": OK,
+        "add partner": OK,
+        "import partners": OK,
     },
 }
 
