@@ -1,14 +1,23 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+)
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .importing import MAX_ROWS, check_rows, import_partners, read_rows
-from .models import Contact, Partner
+from .models import Agreement, Amendment, Commitment, Contact, Partner
+from .services import add_amendment, check_editable, sign_agreement, terminate_agreement
 
 SESSION_KEY = "partners_import_rows"
 
@@ -94,3 +103,244 @@ class PartnerAdmin(admin.ModelAdmin):
             "max_rows": MAX_ROWS,
         }
         return TemplateResponse(request, "admin/partners/partner/import.html", context)
+
+
+# --- Agreements ----------------------------------------------------------------------
+
+
+class AmendmentInline(admin.TabularInline):
+    model = Amendment
+    extra = 0
+    can_delete = False
+    fields = ["number", "signed_on", "text", "scan_link"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description=_("scan"))
+    def scan_link(self, amendment: Amendment) -> str:
+        if not amendment.scan:
+            return "—"
+        url = reverse("admin:partners_agreement_scan", args=[amendment.agreement_id])
+        return format_html(
+            '<a href="{}?amendment={}">{}</a>', url, amendment.pk, gettext("download")
+        )
+
+
+class CommitmentInline(admin.TabularInline):
+    model = Commitment
+    extra = 0
+    fields = ["kind", "planned", "actual", "description"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # After signing, only what actually happened is recorded.
+        if obj is not None and obj.is_signed:
+            return ["kind", "planned", "description"]
+        return []
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return obj is None or not obj.is_signed
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return obj is None or not obj.is_signed
+
+
+class StatusFilter(admin.SimpleListFilter):
+    title = _("status")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return Agreement.Status.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in Agreement.Status.values:
+            return queryset.with_status().filter(status=self.value())
+        return queryset
+
+
+class ExpiringFilter(admin.SimpleListFilter):
+    title = _("expiring")
+    parameter_name = "expiring"
+
+    def lookups(self, request, model_admin):
+        return [
+            (str(days), _("within %(days)s days") % {"days": days})
+            for days in (30, 60, 90)
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("30", "60", "90"):
+            return queryset.expiring_within(int(self.value()))
+        return queryset
+
+
+class SignForm(forms.Form):
+    signed_on = forms.DateField(
+        label=_("Signed on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class TerminateForm(forms.Form):
+    terminated_on = forms.DateField(
+        label=_("Terminated on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class AmendForm(forms.Form):
+    signed_on = forms.DateField(
+        label=_("Signed on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 5}))
+    scan = forms.FileField(label=_("Scan"), required=False)
+
+
+@admin.register(Agreement)
+class AgreementAdmin(admin.ModelAdmin):
+    list_display = ["number", "partner", "kind", "signed_on", "valid_until", "status"]
+    list_filter = [StatusFilter, ExpiringFilter, "kind"]
+    search_fields = ["number", "partner__short_name", "partner__inn", "subject"]
+    list_select_related = ["partner"]
+    autocomplete_fields = ["partner"]
+    filter_horizontal = ["programs", "cohorts"]
+    inlines = [CommitmentInline, AmendmentInline]
+    change_form_template = "admin/partners/agreement/change_form.html"
+    fields = [
+        "partner",
+        "kind",
+        "number",
+        "subject",
+        "valid_from",
+        "valid_until",
+        "scan",
+        "programs",
+        "cohorts",
+        "responsible",
+        "signed_on",
+        "terminated_on",
+        "termination_reason",
+    ]
+
+    @admin.display(description=_("status"))
+    def status(self, agreement: Agreement) -> str:
+        return agreement.get_status_display()
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.is_signed:
+            return self.fields  # signed: amended or terminated, never edited
+        return ["signed_on", "terminated_on", "termination_reason"]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return super().has_delete_permission(request, obj) and (
+            obj is None or not obj.is_signed
+        )
+
+    def save_model(self, request, obj, form, change) -> None:
+        check_editable(obj)
+        super().save_model(request, obj, form, change)
+
+    def get_urls(self):
+        def view(name, function):
+            return path(
+                f"<int:pk>/{name}/",
+                self.admin_site.admin_view(function),
+                name=f"partners_agreement_{name}",
+            )
+
+        return [
+            view("sign", self.sign_view),
+            view("terminate", self.terminate_view),
+            view("amend", self.amend_view),
+            view("scan", self.scan_view),
+            *super().get_urls(),
+        ]
+
+    def _agreement(self, request, pk: int) -> Agreement:
+        agreement = get_object_or_404(Agreement, pk=pk)
+        if not self.has_change_permission(request, agreement):
+            raise PermissionDenied
+        return agreement
+
+    def _form_view(self, request, pk, form_class, run, title, done) -> HttpResponse:
+        agreement = self._agreement(request, pk)
+        back = reverse("admin:partners_agreement_change", args=[pk])
+        form = form_class(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                run(agreement, form.cleaned_data)
+            except ValidationError as error:
+                if hasattr(error, "error_dict"):
+                    for field, errors in error.error_dict.items():
+                        form.add_error(field if field in form.fields else None, errors)
+                else:
+                    form.add_error(None, error)
+            else:
+                messages.success(request, done)
+                return HttpResponseRedirect(back)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": title,
+            "agreement": agreement,
+            "form": form,
+            "back": back,
+        }
+        return TemplateResponse(request, "admin/partners/agreement/form.html", context)
+
+    def sign_view(self, request, pk: int) -> HttpResponse:
+        return self._form_view(
+            request,
+            pk,
+            SignForm,
+            lambda a, data: sign_agreement(agreement=a, signed_on=data["signed_on"]),
+            gettext("Sign the agreement"),
+            gettext("The agreement is signed."),
+        )
+
+    def terminate_view(self, request, pk: int) -> HttpResponse:
+        return self._form_view(
+            request,
+            pk,
+            TerminateForm,
+            lambda a, data: terminate_agreement(
+                agreement=a, terminated_on=data["terminated_on"], reason=data["reason"]
+            ),
+            gettext("Terminate the agreement"),
+            gettext("The agreement is terminated."),
+        )
+
+    def amend_view(self, request, pk: int) -> HttpResponse:
+        return self._form_view(
+            request,
+            pk,
+            AmendForm,
+            lambda a, data: add_amendment(
+                agreement=a,
+                signed_on=data["signed_on"],
+                text=data["text"],
+                scan=data["scan"],
+            ),
+            gettext("Add an amendment"),
+            gettext("The amendment is added."),
+        )
+
+    def scan_view(self, request, pk: int) -> FileResponse:
+        agreement = get_object_or_404(Agreement, pk=pk)
+        if not self.has_view_permission(request, agreement):
+            raise PermissionDenied
+        document = agreement
+        if request.GET.get("amendment", "").isdigit():
+            document = get_object_or_404(
+                Amendment, pk=int(request.GET["amendment"]), agreement=agreement
+            )
+        if not document.scan:
+            raise Http404
+        response = FileResponse(
+            document.scan.open("rb"), as_attachment=True, filename=f"{document}.pdf"
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "no-store, private"
+        return response

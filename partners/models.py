@@ -2,16 +2,31 @@
 
 from __future__ import annotations
 
+import datetime
+import uuid
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import storages
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, F, Q, Value, When
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
-from programs.models import Program
+from programs.models import Cohort, Program
 
 from .validators import validate_inn, validate_kpp, validate_ogrn
+
+
+def private_storage():
+    """Agreement scans: outside the public media root, served only to staff."""
+    return storages["private"]
+
+
+def scan_path(instance, filename: str) -> str:
+    return f"agreements/{uuid.uuid4().hex}"
 
 
 class Partner(models.Model):
@@ -125,3 +140,223 @@ class Contact(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class AgreementQuerySet(models.QuerySet):
+    def in_force(self, today: datetime.date | None = None) -> AgreementQuerySet:
+        """Signed, started, not terminated and not past their term: active now."""
+        today = today or timezone.localdate()
+        return self.filter(signed_on__isnull=False, terminated_on__isnull=True).filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=today),
+            Q(valid_until__isnull=True) | Q(valid_until__gte=today),
+        )
+
+    def expiring_within(self, days: int, today: datetime.date | None = None):
+        today = today or timezone.localdate()
+        return self.in_force(today).filter(
+            valid_until__lte=today + datetime.timedelta(days=days)
+        )
+
+    def with_status(self, today: datetime.date | None = None) -> AgreementQuerySet:
+        """Annotate ``status`` computed in SQL from the dates, never stored."""
+        today = today or timezone.localdate()
+        return self.annotate(
+            status=Case(
+                When(
+                    terminated_on__isnull=False, then=Value(Agreement.Status.TERMINATED)
+                ),
+                When(signed_on__isnull=True, then=Value(Agreement.Status.DRAFT)),
+                When(valid_until__lt=today, then=Value(Agreement.Status.EXPIRED)),
+                default=Value(Agreement.Status.ACTIVE),
+                output_field=models.CharField(),
+            )
+        )
+
+
+class Agreement(models.Model):
+    """An agreement with a partner. Once signed it is amended or terminated, not edited."""
+
+    class Kind(models.TextChoices):
+        COOPERATION = "cooperation", _("Cooperation")
+        NETWORK = "network", _("Network form of delivering programs")
+        PRACTICE = "practice", _("Practical training and internships")
+        TARGETED = "targeted", _("Targeted training")
+        THREE_PARTY = "three_party", _("Three-party (centre, employer, learner)")
+        EQUIPMENT = "equipment", _("Equipment")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        ACTIVE = "active", _("Active")
+        EXPIRED = "expired", _("Expired")
+        TERMINATED = "terminated", _("Terminated")
+
+    partner = models.ForeignKey(
+        Partner,
+        on_delete=models.PROTECT,
+        related_name="agreements",
+        verbose_name=_("partner"),
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind)
+    number = models.CharField(_("number"), max_length=50, unique=True)
+    subject = models.TextField(_("subject"))
+    signed_on = models.DateField(_("signed on"), null=True, blank=True)
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_until = models.DateField(
+        _("valid until"), null=True, blank=True, help_text=_("Empty: open-ended.")
+    )
+    scan = models.FileField(
+        _("scan"),
+        storage=private_storage,
+        upload_to=scan_path,
+        blank=True,
+        max_length=200,
+    )
+    programs = models.ManyToManyField(
+        Program, blank=True, related_name="agreements", verbose_name=_("programs")
+    )
+    cohorts = models.ManyToManyField(
+        Cohort, blank=True, related_name="agreements", verbose_name=_("cohorts")
+    )
+    responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("responsible staff member"),
+    )
+    terminated_on = models.DateField(_("terminated on"), null=True, blank=True)
+    termination_reason = models.TextField(_("reason for termination"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = AgreementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-signed_on", "number"]
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_from__lte=F("valid_until")),
+                name="agreement_term_in_order",
+            ),
+            models.CheckConstraint(
+                condition=Q(terminated_on__isnull=True)
+                | (Q(signed_on__isnull=False) & ~Q(termination_reason="")),
+                name="agreement_termination_is_explained",
+            ),
+        ]
+        indexes = [models.Index(fields=["valid_until"])]
+
+    def __str__(self) -> str:
+        return f"№ {self.number} · {self.partner}"
+
+    def status_on(self, today: datetime.date | None = None) -> str:
+        today = today or timezone.localdate()
+        if self.terminated_on:
+            return self.Status.TERMINATED
+        if not self.signed_on:
+            return self.Status.DRAFT
+        if self.valid_until and self.valid_until < today:
+            return self.Status.EXPIRED
+        return self.Status.ACTIVE
+
+    def get_status_display(self) -> str:
+        return str(self.Status(self.status_on()).label)
+
+    @property
+    def is_signed(self) -> bool:
+        return self.signed_on is not None
+
+
+class Amendment(models.Model):
+    agreement = models.ForeignKey(
+        Agreement,
+        on_delete=models.PROTECT,
+        related_name="amendments",
+        verbose_name=_("agreement"),
+    )
+    number = models.PositiveIntegerField(_("number"))
+    signed_on = models.DateField(_("signed on"))
+    text = models.TextField(_("text"))
+    scan = models.FileField(
+        _("scan"),
+        storage=private_storage,
+        upload_to=scan_path,
+        blank=True,
+        max_length=200,
+    )
+
+    class Meta:
+        ordering = ["agreement", "number"]
+        verbose_name = _("amendment")
+        verbose_name_plural = _("amendments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "number"], name="amendment_number"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agreement.number}/{self.number}"
+
+
+class Commitment(models.Model):
+    """What the partner undertakes under an agreement, planned against actual."""
+
+    class Kind(models.TextChoices):
+        INTERNSHIPS = "internships", _("Internship places")
+        VACANCIES = "vacancies", _("Vacancies offered")
+        RESERVED_SEATS = "reserved_seats", _("Seats reserved in a cohort")
+        EQUIPMENT = "equipment", _("Equipment")
+        INSTRUCTORS = "instructors", _("Instructors")
+
+    agreement = models.ForeignKey(
+        Agreement,
+        on_delete=models.CASCADE,
+        related_name="commitments",
+        verbose_name=_("agreement"),
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind)
+    planned = models.PositiveIntegerField(_("planned"))
+    actual = models.PositiveIntegerField(
+        _("actual"),
+        null=True,
+        blank=True,
+        help_text=_("Where the portal does not count it itself."),
+    )
+    description = models.CharField(_("description"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("commitment")
+        verbose_name_plural = _("commitments")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(planned__gt=0), name="commitment_planned"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.planned}"
+
+
+class ExpiryNotice(models.Model):
+    """One e-mail per agreement and threshold, so the daily digest never repeats."""
+
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.CASCADE, related_name="expiry_notices"
+    )
+    threshold_days = models.PositiveSmallIntegerField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "threshold_days"], name="expiry_notice_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agreement}: {self.threshold_days}"
