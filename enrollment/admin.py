@@ -49,6 +49,7 @@ from .models import (
     Document,
     Employment,
     Note,
+    SeatReservation,
     StatusChange,
 )
 
@@ -777,6 +778,13 @@ class RosterInline(ReadOnlyInline):
         )
 
 
+class ReservationInline(ReadOnlyInline):
+    model = SeatReservation
+    verbose_name_plural = _("seats reserved for partners' employees")
+    fields = ["employer_name", "employer_inn", "seats", "release_on", "source"]
+    readonly_fields = fields
+
+
 class AtRiskFilter(admin.SimpleListFilter):
     title = _("at risk")
     parameter_name = "at_risk"
@@ -808,7 +816,7 @@ class CohortAdmin(SimpleHistoryAdmin, CatalogCohortAdmin):
         "status",
     ]
     list_filter = [AtRiskFilter, *CatalogCohortAdmin.list_filter]
-    inlines = [WaitlistInline, RosterInline]
+    inlines = [ReservationInline, WaitlistInline, RosterInline]
     change_form_template = "admin/enrollment/cohort/change_form.html"
 
     def get_queryset(self, request):

@@ -9,6 +9,7 @@ from crispy_forms.layout import HTML, Div, Fieldset, Layout, Submit
 from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
@@ -155,6 +156,22 @@ class ApplicationForm(forms.Form):
     def __init__(self, *args, cohort: Cohort, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.cohort = cohort
+        reservations = list(
+            cohort.reservations.filter(release_on__gt=timezone.localdate()).order_by(
+                "employer_name"
+            )
+        )
+        if reservations:
+            self.fields["employer_inn"] = forms.ChoiceField(
+                label=_("I work for"),
+                required=False,
+                choices=[("", _("None of these"))]
+                + [(r.employer_inn, r.employer_name) for r in reservations],
+                help_text=_(
+                    "Some seats are reserved for employees of these partners; the "
+                    "centre checks it with the employer."
+                ),
+            )
         self.consent_texts = services.current_consent_texts()
         consent_layout = []
         for text in self.consent_texts:
@@ -202,6 +219,7 @@ class ApplicationForm(forms.Form):
             ),
             Fieldset(
                 _("Education and category"),
+                *(["employer_inn"] if reservations else []),
                 Div(
                     Div("education_level", css_class="col-md-6"),
                     Div("snils", css_class="col-md-6"),

@@ -234,6 +234,14 @@ class Application(models.Model):
     language = models.CharField(
         _("language"), max_length=8, choices=settings.LANGUAGES, default="ru"
     )
+    employer_inn = models.CharField(
+        _("employer's ИНН"),
+        max_length=12,
+        blank=True,
+        help_text=_(
+            "Set when the applicant says they work for a partner with reserved seats."
+        ),
+    )
     # Normalised identity of the person, for the one-active-application rule.
     email_key = models.CharField(max_length=254, editable=False)
     snils_key = models.CharField(max_length=11, blank=True, editable=False)
@@ -593,3 +601,43 @@ class Employment(models.Model):
 
     def __str__(self) -> str:
         return self.employer_name or str(_("not employed"))
+
+
+class SeatReservation(models.Model):
+    """Seats of a cohort set aside for the employees of one employer (a partner).
+
+    Until ``release_on`` only that employer's employees can take them; from
+    that day the unused ones are back in the general pool. Seats are still
+    counted from live rows, never stored.
+    """
+
+    cohort = models.ForeignKey(
+        Cohort,
+        on_delete=models.CASCADE,
+        related_name="reservations",
+        verbose_name=_("cohort"),
+    )
+    employer_inn = models.CharField(_("employer's ИНН"), max_length=12)
+    employer_name = models.CharField(_("employer"), max_length=255)
+    seats = models.PositiveIntegerField(_("seats"))
+    release_on = models.DateField(
+        _("unused seats return to everyone on"),
+    )
+    source = models.CharField(_("grounds"), max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["cohort", "employer_name"]
+        verbose_name = _("seat reservation")
+        verbose_name_plural = _("seat reservations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cohort", "employer_inn"], name="reservation_one_per_employer"
+            ),
+            models.CheckConstraint(condition=Q(seats__gt=0), name="reservation_seats"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cohort.code}: {self.seats} × {self.employer_name}"
+
+    def is_active(self, today: datetime.date | None = None) -> bool:
+        return (today or timezone.localdate()) < self.release_on

@@ -17,9 +17,10 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Sum,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from programs.models import Cohort, EducationLevel
@@ -30,6 +31,7 @@ from .models import (
     ApplicationStatus,
     Document,
     DocumentKind,
+    SeatReservation,
     seat_holding_q,
 )
 from .services import required_document_kinds
@@ -38,7 +40,8 @@ S = ApplicationStatus
 
 
 def seats_taken_expression(now: datetime.datetime) -> Coalesce:
-    """A cohort annotation: seats held at ``now``, counted from live rows."""
+    """A cohort annotation: seats not open to the public at ``now``, counted
+    from live rows: the seats held, plus reserved seats not yet used."""
     held = (
         Application.objects.filter(cohort=OuterRef("pk"))
         .filter(seat_holding_q(now))
@@ -47,7 +50,35 @@ def seats_taken_expression(now: datetime.datetime) -> Coalesce:
         .annotate(n=Count("pk"))
         .values("n")
     )
-    return Coalesce(Subquery(held, output_field=IntegerField()), 0)
+    used_by_employer = (
+        Application.objects.filter(
+            cohort=OuterRef("cohort"), employer_inn=OuterRef("employer_inn")
+        )
+        .filter(seat_holding_q(now))
+        .order_by()
+        .values("cohort")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    reserved_unused = (
+        SeatReservation.objects.filter(
+            cohort=OuterRef("pk"), release_on__gt=timezone.localdate(now)
+        )
+        .annotate(
+            unused=Greatest(
+                F("seats")
+                - Coalesce(Subquery(used_by_employer, output_field=IntegerField()), 0),
+                0,
+            )
+        )
+        .order_by()
+        .values("cohort")
+        .annotate(total=Sum("unused"))
+        .values("total")
+    )
+    return Coalesce(Subquery(held, output_field=IntegerField()), 0) + Coalesce(
+        Subquery(reserved_unused, output_field=IntegerField()), 0
+    )
 
 
 def application_by_token(token: str) -> Application:

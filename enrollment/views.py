@@ -80,6 +80,7 @@ def apply(request: HttpRequest, cohort_id: int) -> HttpResponse:
                     documents=form.documents(),
                     evidence=_evidence(request),
                     language=get_language() or "ru",
+                    employer_inn=form.cleaned_data.get("employer_inn", ""),
                 )
             except services.DuplicateApplication as error:
                 duplicate = error.existing

@@ -15,6 +15,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from . import selectors
 from .importing import MAX_ROWS, check_rows, import_partners, read_rows
 from .models import Agreement, Amendment, Commitment, Contact, Partner
 from .services import add_amendment, check_editable, sign_agreement, terminate_agreement
@@ -131,13 +132,27 @@ class AmendmentInline(admin.TabularInline):
 class CommitmentInline(admin.TabularInline):
     model = Commitment
     extra = 0
-    fields = ["kind", "planned", "actual", "description"]
+    fields = [
+        "kind",
+        "planned",
+        "counted",
+        "actual",
+        "description",
+        "cohort",
+        "release_on",
+    ]
+    autocomplete_fields = ["cohort"]
 
     def get_readonly_fields(self, request, obj=None):
         # After signing, only what actually happened is recorded.
         if obj is not None and obj.is_signed:
-            return ["kind", "planned", "description"]
-        return []
+            return ["kind", "planned", "counted", "description", "cohort", "release_on"]
+        return ["counted"]
+
+    @admin.display(description=_("counted by the portal"))
+    def counted(self, commitment: Commitment) -> str:
+        value = selectors.commitment_actual(commitment) if commitment.pk else None
+        return "—" if value is None else str(value)
 
     def has_add_permission(self, request, obj=None) -> bool:
         return obj is None or not obj.is_signed

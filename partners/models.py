@@ -328,6 +328,23 @@ class Commitment(models.Model):
         help_text=_("Where the portal does not count it itself."),
     )
     description = models.CharField(_("description"), max_length=300, blank=True)
+    cohort = models.ForeignKey(
+        Cohort,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("cohort"),
+        help_text=_("For reserved seats: the group the seats are set aside in."),
+    )
+    release_on = models.DateField(
+        _("unused seats return on"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "For reserved seats: from this day unused ones are open to everyone."
+        ),
+    )
 
     class Meta:
         verbose_name = _("commitment")
@@ -335,7 +352,15 @@ class Commitment(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(planned__gt=0), name="commitment_planned"
-            )
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="reserved_seats")
+                | Q(cohort__isnull=False, release_on__isnull=False),
+                name="commitment_reserved_seats_have_a_cohort",
+                violation_error_message=_(
+                    "Reserved seats need the group and the day they return to everyone."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,10 +1,12 @@
 """Reads of partners for the public pages."""
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
 
+from enrollment.models import Application, ApplicationStatus, Employment, seat_holding_q
 from programs.models import Program
 
-from .models import Partner
+from .models import Commitment, Partner
 
 
 def public_partners() -> QuerySet[Partner]:
@@ -22,3 +24,26 @@ def partners_of_program(program: Program) -> list[Partner]:
     return list(
         Partner.objects.filter(is_public=True, programs=program).order_by("short_name")
     )
+
+
+def commitment_actual(commitment: Commitment) -> int | None:
+    """What the portal itself knows happened under a commitment, or None.
+
+    Reserved seats: seats held or used by the partner's employees in the cohort.
+    Vacancies: learners recorded as employed by the partner (by ИНН).
+    """
+    inn = commitment.agreement.partner.inn
+    if commitment.kind == Commitment.Kind.RESERVED_SEATS and commitment.cohort_id:
+        return (
+            Application.objects.filter(cohort_id=commitment.cohort_id, employer_inn=inn)
+            .filter(
+                seat_holding_q(timezone.now())
+                | Q(
+                    status__in=[ApplicationStatus.COMPLETED, ApplicationStatus.EXPELLED]
+                )
+            )
+            .count()
+        )
+    if commitment.kind == Commitment.Kind.VACANCIES:
+        return Employment.objects.filter(employer_inn=inn, is_employed=True).count()
+    return None

@@ -15,7 +15,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from .models import Agreement, Amendment, ExpiryNotice
+from enrollment import services as enrollment_services
+
+from .models import Agreement, Amendment, Commitment, ExpiryNotice
 
 logger = logging.getLogger(__name__)
 EXPIRY_THRESHOLDS = (30, 60, 90)
@@ -51,6 +53,18 @@ def sign_agreement(*, agreement: Agreement, signed_on: datetime.date) -> Agreeme
         if agreement.valid_from is None:
             agreement.valid_from = signed_on
         agreement.save(update_fields=["signed_on", "valid_from"])
+        # Seats promised under the agreement are set aside once it is signed.
+        for commitment in agreement.commitments.filter(
+            kind=Commitment.Kind.RESERVED_SEATS
+        ).select_related("cohort"):
+            enrollment_services.reserve_seats(
+                cohort=commitment.cohort,
+                employer_inn=agreement.partner.inn,
+                employer_name=agreement.partner.short_name,
+                seats=commitment.planned,
+                release_on=commitment.release_on,
+                source=str(agreement),
+            )
     return agreement
 
 
@@ -104,6 +118,12 @@ def terminate_agreement(
         agreement.terminated_on = terminated_on
         agreement.termination_reason = reason.strip()
         agreement.save(update_fields=["terminated_on", "termination_reason"])
+        for commitment in agreement.commitments.filter(
+            kind=Commitment.Kind.RESERVED_SEATS
+        ).select_related("cohort"):
+            enrollment_services.cancel_reservation(
+                cohort=commitment.cohort, employer_inn=agreement.partner.inn
+            )
     return agreement
 
 

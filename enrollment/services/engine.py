@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import partial
@@ -37,6 +38,7 @@ from ..models import (
     ConsentText,
     Document,
     DocumentKind,
+    SeatReservation,
     StatusChange,
     age_on,
     person_key,
@@ -125,6 +127,51 @@ def seats_taken(cohort: Cohort, *, now: datetime.datetime | None = None) -> int:
     """Count the seats held now: enrolled, studying and live offers."""
     now = now or timezone.now()
     return cohort.applications.filter(seat_holding_q(now)).count()
+
+
+@dataclass
+class SeatState:
+    """Who may still get a seat in a cohort now: the general pool and, for each
+    employer with an active reservation, its reserved seats."""
+
+    general_free: int
+    reserved_free: dict[str, int]
+
+    def can_take(self, employer_inn: str) -> bool:
+        return self.reserved_free.get(employer_inn, 0) > 0 or self.general_free > 0
+
+    def take(self, employer_inn: str) -> None:
+        if self.reserved_free.get(employer_inn, 0) > 0:
+            self.reserved_free[employer_inn] -= 1
+        else:
+            self.general_free -= 1
+
+
+def seat_state(cohort: Cohort, *, now: datetime.datetime | None = None) -> SeatState:
+    """Count live seat holders against the capacity and the active reservations.
+
+    A holder employed by a reserving employer uses that employer's reserved
+    seats first; everyone else, and the overflow, uses the general pool.
+    """
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    holders = Counter(
+        cohort.applications.filter(seat_holding_q(now)).values_list(
+            "employer_inn", flat=True
+        )
+    )
+    reserved = dict(
+        cohort.reservations.filter(release_on__gt=today).values_list(
+            "employer_inn", "seats"
+        )
+    )
+    used = {inn: min(holders.get(inn, 0), seats) for inn, seats in reserved.items()}
+    general_capacity = cohort.capacity - sum(reserved.values())
+    general_taken = sum(holders.values()) - sum(used.values())
+    return SeatState(
+        general_free=max(general_capacity - general_taken, 0),
+        reserved_free={inn: reserved[inn] - used[inn] for inn in reserved},
+    )
 
 
 def waitlist(cohort: Cohort):
@@ -327,12 +374,18 @@ def _release_expired_offers(cohort: Cohort, *, now: datetime.datetime) -> int:
 
 
 def _fill_from_waitlist(cohort: Cohort, *, now: datetime.datetime) -> list[Application]:
-    """Offer free seats to the people waiting, first in first served."""
-    free = cohort.capacity - seats_taken(cohort, now=now)
-    if free <= 0:
+    """Offer free seats to the people waiting, first in first served; a reserved
+    seat goes to the first person waiting who works for its employer."""
+    state = seat_state(cohort, now=now)
+    if not any(state.reserved_free.values()) and state.general_free <= 0:
         return []
-    offered = list(waitlist(cohort).select_for_update()[:free])
-    for application in offered:
+    offered = []
+    for application in waitlist(cohort).select_for_update():
+        if not state.can_take(application.employer_inn):
+            if state.general_free <= 0 and not any(state.reserved_free.values()):
+                break
+            continue
+        state.take(application.employer_inn)
         _change_status(
             application,
             S.OFFERED,
@@ -340,6 +393,7 @@ def _fill_from_waitlist(cohort: Cohort, *, now: datetime.datetime) -> list[Appli
             comment=str(_("A seat became free.")),
             now=now,
         )
+        offered.append(application)
     return offered
 
 
@@ -354,8 +408,9 @@ def _offer_or_waitlist(
 ) -> None:
     cohort = application.cohort
     _settle(cohort, now=now)
-    has_queue = waitlist(cohort).exclude(pk=application.pk).exists()
-    if not has_queue and seats_taken(cohort, now=now) < cohort.capacity:
+    # After settling, nobody waiting can use a free seat; so a seat this person
+    # can take is theirs (a reserved seat of their employer, or a general one).
+    if seat_state(cohort, now=now).can_take(application.employer_inn):
         _change_status(application, S.OFFERED, actor=actor, now=now)
     else:
         _change_status(application, S.WAITLISTED, actor=actor, now=now)
@@ -373,6 +428,7 @@ def submit_application(
     documents: Iterable[tuple[str, UploadedFile]] = (),
     evidence: Evidence | None = None,
     language: str = "ru",
+    employer_inn: str = "",
 ) -> Application:
     """Create an application, and in a first-come cohort give it a seat or a place
     in the queue.
@@ -423,6 +479,7 @@ def submit_application(
                 submitted_at=now,
                 status_changed_at=now,
                 language=language,
+                employer_inn=employer_inn.strip(),
                 email_key=email_key,
                 snils_key=snils_key,
                 person_key=key,
@@ -718,6 +775,17 @@ def expire_offers(*, now: datetime.datetime | None = None) -> int:
         .distinct()
         .order_by("cohort_id")
     )
+    # Cohorts whose reserved seats went back to everyone and have people waiting.
+    today = timezone.localdate(now)
+    cohort_ids = sorted(
+        set(cohort_ids)
+        | set(
+            SeatReservation.objects.filter(
+                release_on__lte=today,
+                cohort__applications__status=S.WAITLISTED,
+            ).values_list("cohort_id", flat=True)
+        )
+    )
     released = 0
     for cohort_id in cohort_ids:
         with transaction.atomic(durable=True):
@@ -725,3 +793,70 @@ def expire_offers(*, now: datetime.datetime | None = None) -> int:
             released += _release_expired_offers(cohort, now=now)
             _fill_from_waitlist(cohort, now=now)
     return released
+
+
+# --- Reserved seats ---------------------------------------------------------------------
+
+
+def reserve_seats(
+    *,
+    cohort: Cohort,
+    employer_inn: str,
+    employer_name: str,
+    seats: int,
+    release_on: datetime.date,
+    source: str = "",
+) -> SeatReservation:
+    """Set aside seats of a cohort for one employer's employees until ``release_on``.
+
+    Only free general seats can be reserved, counted under the cohort lock, so a
+    reservation never overbooks the cohort. Re-reserving for the same employer
+    replaces the previous number.
+    """
+    if seats < 1:
+        raise ValidationError({"seats": _("Reserve at least one seat.")})
+    with transaction.atomic():
+        cohort = _lock_cohort(cohort.pk)
+        if release_on > cohort.starts_on:
+            raise ValidationError(
+                {"release_on": _("Unused seats must return before the group starts.")}
+            )
+        existing = cohort.reservations.filter(employer_inn=employer_inn).first()
+        now = timezone.now()
+        state = seat_state(cohort, now=now)
+        already = 0
+        if existing is not None and existing.is_active(timezone.localdate(now)):
+            already = existing.seats
+        holders = cohort.applications.filter(
+            seat_holding_q(now), employer_inn=employer_inn
+        ).count()
+        # Free general seats, plus what this employer already had or holds.
+        available = state.general_free + already + max(holders - already, 0)
+        if seats > available:
+            raise ValidationError(
+                {
+                    "seats": _("Only %(free)s seats of this group can be reserved now.")
+                    % {"free": available}
+                },
+                code="no_free_seats",
+            )
+        reservation, _created = SeatReservation.objects.update_or_create(
+            cohort=cohort,
+            employer_inn=employer_inn,
+            defaults={
+                "employer_name": employer_name,
+                "seats": seats,
+                "release_on": release_on,
+                "source": source,
+            },
+        )
+        _settle(cohort, now=now)
+    return reservation
+
+
+def cancel_reservation(*, cohort: Cohort, employer_inn: str) -> None:
+    """Give a reservation's seats back to everyone; the queue moves at once."""
+    with transaction.atomic():
+        cohort = _lock_cohort(cohort.pk)
+        cohort.reservations.filter(employer_inn=employer_inn).delete()
+        _settle(cohort, now=timezone.now())

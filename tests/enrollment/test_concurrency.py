@@ -189,3 +189,41 @@ def test_two_staff_acting_on_one_application_at_once(postgresql, django_user_mod
     application.refresh_from_db()
     assert application.status == S.OFFERED
     assert application.history.filter(to_status=S.OFFERED).count() == 1
+
+
+def test_reserved_seats_under_concurrent_applications(postgresql):
+    import uuid
+
+    from tests.factories import applicant_data, required_consents
+
+    partner = "7707083893"
+    cohort = CohortFactory(admission_mode=Cohort.AdmissionMode.FIRST_COME, capacity=6)
+    services.reserve_seats(
+        cohort=cohort,
+        employer_inn=partner,
+        employer_name="АО «ЭСЗ»",
+        seats=2,
+        release_on=cohort.starts_on,
+    )
+
+    def employee():
+        services.submit_application(
+            cohort_id=cohort.pk,
+            data=applicant_data(),
+            submission_key=uuid.uuid4(),
+            consent_text_ids=required_consents(),
+            employer_inn=partner,
+        )
+
+    tasks = [lambda: submit(cohort) for _ in range(30)] + [employee for _ in range(10)]
+    random.Random(3).shuffle(tasks)
+
+    errors = run_in_threads(tasks, workers=40)
+
+    assert errors == []
+    offered = Application.objects.filter(cohort=cohort, status=S.OFFERED)
+    assert offered.count() == 6
+    # At least the two reserved seats went to the partner's employees; nobody
+    # else took them.
+    assert offered.filter(employer_inn=partner).count() >= 2
+    assert offered.exclude(employer_inn=partner).count() <= 4

@@ -197,3 +197,55 @@ def test_expiry_digest_is_sent_once_per_agreement_and_threshold(
         services.notify_expiring_agreements(today=TODAY + datetime.timedelta(days=25))
     assert len(mail.outbox) == 2
     assert "№ B" in mail.outbox[1].body and "№ A" not in mail.outbox[1].body
+
+
+def test_signed_agreement_reserves_seats_that_the_partners_employees_take(partner):
+    import uuid
+
+    from enrollment import services as enrollment
+    from enrollment.models import SeatReservation
+    from partners.models import Commitment
+    from partners.selectors import commitment_actual
+    from programs.models import Cohort
+    from tests.factories import CohortFactory, applicant_data, required_consents, submit
+
+    cohort = CohortFactory(admission_mode=Cohort.AdmissionMode.FIRST_COME, capacity=4)
+    agreement = draft(partner, kind=Agreement.Kind.TARGETED)
+    commitment = Commitment.objects.create(
+        agreement=agreement,
+        kind=Commitment.Kind.RESERVED_SEATS,
+        planned=2,
+        cohort=cohort,
+        release_on=cohort.starts_on - datetime.timedelta(days=3),
+    )
+    assert not SeatReservation.objects.exists()  # a draft reserves nothing
+    services.sign_agreement(agreement=agreement, signed_on=TODAY)
+    reservation = SeatReservation.objects.get()
+    assert (reservation.seats, reservation.employer_inn) == (2, partner.inn)
+
+    general = [submit(cohort) for _ in range(3)]
+    assert [a.status for a in general] == ["offered", "offered", "waitlisted"]
+    employee = enrollment.submit_application(
+        cohort_id=cohort.pk,
+        data=applicant_data(),
+        submission_key=uuid.uuid4(),
+        consent_text_ids=required_consents(),
+        employer_inn=partner.inn,
+    )
+    assert employee.status == "offered"
+    assert commitment_actual(commitment) == 1
+
+    services.terminate_agreement(
+        agreement=agreement, terminated_on=TODAY, reason="Отказ"
+    )
+    assert not SeatReservation.objects.exists()
+    general[2].refresh_from_db()
+    assert general[2].status == "offered"  # the freed reserved seat went to the queue
+
+
+def test_reserved_seats_commitment_needs_a_cohort(partner):
+    from partners.models import Commitment
+
+    agreement = draft(partner)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Commitment.objects.create(agreement=agreement, kind="reserved_seats", planned=2)
