@@ -415,7 +415,7 @@ def _phase(cohort: Cohort, today: datetime.date) -> str:
 
 def _demand(program_slug: str, kind: str, is_free: bool) -> float:
     """How popular a program is: free training and career guidance draw most."""
-    rng = random.Random(f"{SEED}:demand:{program_slug}")  # noqa: S311 (demo data)
+    rng = random.Random(f"{SEED}:demand:{program_slug}")
     base = 1.4 if kind == ProgramKind.CAREER_GUIDANCE else (1.6 if is_free else 0.7)
     return base * rng.lognormvariate(0, 0.45)
 
@@ -534,7 +534,6 @@ class _Texts:
 
     def __init__(self) -> None:
         with translation.override("ru"):
-            self.seat_free = gettext("A seat became free.")
             self.expired = gettext("The offer expired without an answer.")
             self.accepted = gettext("The applicant accepted the offer.")
             self.declined = gettext("The applicant declined the offer.")
@@ -847,7 +846,7 @@ class _Seeder:
 
     def pick(self, index: int) -> tuple[random.Random, _CohortPlan]:
         """The generator of application ``index`` and the cohort it goes to."""
-        rng = random.Random(SEED * 10_000_019 + index)  # noqa: S311 (demo data)
+        rng = random.Random(SEED * 10_000_019 + index)
         point = rng.random() * self.cumulative[-1]
         return rng, self.plans[bisect.bisect_right(self.cumulative, point)]
 

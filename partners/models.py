@@ -310,7 +310,7 @@ class Commitment(models.Model):
         INTERNSHIPS = "internships", _("Internship places")
         VACANCIES = "vacancies", _("Vacancies offered")
         RESERVED_SEATS = "reserved_seats", _("Seats reserved in a cohort")
-        EQUIPMENT = "equipment", _("Equipment")
+        EQUIPMENT = "equipment", _("Equipment provided")
         INSTRUCTORS = "instructors", _("Instructors")
 
     agreement = models.ForeignKey(

@@ -1694,7 +1694,7 @@ def _cohort_rows(spec: ProgramSpec, today: datetime.date) -> list[dict[str, Any]
     Every random draw is an offset from ``today`` and comes from a generator
     seeded with the program's slug, so the result depends only on the day.
     """
-    rng = random.Random(f"{SEED}:{spec.slug}")  # noqa: S311 (demo data, not secrets)
+    rng = random.Random(f"{SEED}:{spec.slug}")
     schedule = SCHEDULES[spec.schedule]
     weekdays = schedule.weekdays
     study_days = -(-spec.hours // schedule.hours_per_day)  # rounded up
