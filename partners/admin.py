@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.http import (
     FileResponse,
     Http404,
@@ -46,6 +47,7 @@ class PartnerAdmin(admin.ModelAdmin):
     filter_horizontal = ["programs"]
     inlines = [ContactInline]
     change_list_template = "admin/partners/partner/change_list.html"
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
         (None, {"fields": ["kind", "full_name", "short_name", "industry"]}),
         (_("Registration numbers"), {"fields": ["inn", "kpp", "ogrn"]}),

@@ -39,6 +39,8 @@ KIND_WORDS = {
 
 
 class PartnerRowForm(forms.ModelForm):
+    website = forms.URLField(required=False, assume_scheme="https")
+
     class Meta:
         model = Partner
         fields = [

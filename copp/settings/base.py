@@ -155,6 +155,3 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
-
-# A web address typed without a scheme is taken as https (Django 6 default).
-FORMS_URLFIELD_ASSUME_HTTPS = True
