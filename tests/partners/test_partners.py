@@ -224,3 +224,25 @@ def test_logo_is_served_only_for_public_partners(client, settings, tmp_path):
     assert response["X-Content-Type-Options"] == "nosniff"
     CohortFactory()  # the catalog still renders with partners present
     assert client.get("/").status_code == 200
+
+
+def test_demo_partners_are_valid_signed_and_created_once():
+    import datetime as dt
+
+    from django.core.management import call_command
+
+    from enrollment.models import SeatReservation
+    from partners.models import Agreement
+
+    call_command("seed_demo", applications=0, stdout=io.StringIO())
+    partners = list(Partner.objects.all())
+    assert len(partners) == 6
+    for partner in partners:
+        partner.full_clean()
+    statuses = {a.status_on() for a in Agreement.objects.all()}
+    assert {"active", "draft"} <= statuses
+    assert Agreement.objects.expiring_within(30).exists()
+    assert SeatReservation.objects.exists()
+    assert all(r.release_on > dt.date.today() for r in SeatReservation.objects.all())
+    call_command("seed_demo", applications=0, stdout=io.StringIO())
+    assert Partner.objects.count() == 6

@@ -3,7 +3,8 @@
 ``python manage.py seed_demo [--applications N]`` creates the catalog
 (directions, programs, venues, cohorts: ``programs.demo``) and then N demo
 applications with their applicants, status history and consents
-(``enrollment.demo``). Safe to run again: the catalog is updated in place and
+(``enrollment.demo``), then industry partners with their agreements
+(``partners.demo``). Safe to run again: the catalog is updated in place and
 only the applications not there yet are added, so ``--applications 1000``
 after ``--applications 300`` adds 700.
 """
@@ -18,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from enrollment.demo import default_workers, seed_applications
+from partners.demo import seed_partners
 from programs.demo import seed_catalog
 
 
@@ -82,4 +84,9 @@ class Command(BaseCommand):
         )
         for name in ("applicants", "status_changes", "consents", "categories"):
             self.stdout.write(f"    {name} created: {created[name]}")
+        partners = seed_partners(today=today)
+        self.stdout.write(
+            f"  partners created: {partners['partners']}, "
+            f"agreements created: {partners['agreements']}"
+        )
         self.stdout.write(self.style.SUCCESS("Done."))
