@@ -55,10 +55,14 @@ messages: install
 bench: install
 	$(PY) bench/catalog_rps.py
 	$(PY) bench/submissions.py
+	$(PY) bench/changelist.py
+	$(PY) bench/export.py
 
 bench-quick: install
 	$(PY) bench/catalog_rps.py --quick
 	$(PY) bench/submissions.py --quick
+	$(PY) bench/changelist.py --quick
+	$(PY) bench/export.py --quick
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache
