@@ -38,6 +38,7 @@ from .forms import (
     MergeForm,
     MessageForm,
     ReasonForm,
+    add_errors,
 )
 from .models import (
     Applicant,
@@ -642,11 +643,7 @@ class ApplicationAdmin(SimpleHistoryAdmin):
                     **form.cleaned_data,
                 )
             except ValidationError as error:
-                if hasattr(error, "error_dict"):
-                    for field, errors in error.error_dict.items():
-                        form.add_error(field if field in form.fields else None, errors)
-                else:
-                    form.add_error(None, error)
+                add_errors(form, error)
             else:
                 messages.success(request, gettext("Employment recorded."))
                 return HttpResponseRedirect(back)

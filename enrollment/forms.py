@@ -29,6 +29,15 @@ DOCUMENT_FIELDS = {
 FILE_ACCEPT = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
 
 
+def add_errors(form: forms.Form, error: ValidationError) -> None:
+    """Put a service's errors next to their fields, the rest on top of the form."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
 class RussianPhoneField(PhoneNumberField):
     """+7 and ten digits; a leading 8 means +7."""
 

@@ -19,7 +19,7 @@ from programs.models import Cohort
 from programs.selectors import annotate_seats
 
 from . import emails, selectors, services
-from .forms import ApplicationForm, DocumentUploadForm, LostLinkForm
+from .forms import ApplicationForm, DocumentUploadForm, LostLinkForm, add_errors
 from .models import Application, ConsentText, Document, StatusChange
 
 
@@ -28,15 +28,6 @@ def _evidence(request: HttpRequest) -> services.Evidence:
         ip_address=request.META.get("REMOTE_ADDR") or None,
         user_agent=request.META.get("HTTP_USER_AGENT", ""),
     )
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    """Put a service's errors next to their fields, the rest on top of the form."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _private(response: HttpResponse) -> HttpResponse:
@@ -86,7 +77,7 @@ def apply(request: HttpRequest, cohort_id: int) -> HttpResponse:
                 duplicate = error.existing
                 form.add_error(None, error)
             except ValidationError as error:
-                _add_errors(form, error)
+                add_errors(form, error)
             else:
                 messages.success(
                     request,
@@ -150,7 +141,7 @@ def upload(request: HttpRequest, token: str) -> HttpResponse:
                 upload=form.cleaned_data["file"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("The document has been added."))
             return redirect(application)

@@ -16,6 +16,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from enrollment.forms import add_errors
+
 from . import selectors
 from .importing import MAX_ROWS, check_rows, import_partners, read_rows
 from .models import Agreement, Amendment, Commitment, Contact, Partner
@@ -289,11 +291,7 @@ class AgreementAdmin(admin.ModelAdmin):
             try:
                 run(agreement, form.cleaned_data)
             except ValidationError as error:
-                if hasattr(error, "error_dict"):
-                    for field, errors in error.error_dict.items():
-                        form.add_error(field if field in form.fields else None, errors)
-                else:
-                    form.add_error(None, error)
+                add_errors(form, error)
             else:
                 messages.success(request, done)
                 return HttpResponseRedirect(back)
