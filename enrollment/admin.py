@@ -478,17 +478,17 @@ class ApplicationAdmin(SimpleHistoryAdmin):
     def get_urls(self):
         urls = [
             path(
-                "<int:pk>/act/<str:name>/",
+                "<id:pk>/act/<str:name>/",
                 self.admin_site.admin_view(self.act_view),
                 name="enrollment_application_act",
             ),
             path(
-                "<int:pk>/documents/<int:document_id>/review/",
+                "<id:pk>/documents/<int:document_id>/review/",
                 self.admin_site.admin_view(self.review_document_view),
                 name="enrollment_application_review_document",
             ),
             path(
-                "<int:pk>/employment/",
+                "<id:pk>/employment/",
                 self.admin_site.admin_view(self.employment_view),
                 name="enrollment_application_employment",
             ),
@@ -853,7 +853,7 @@ class CohortAdmin(SimpleHistoryAdmin, CatalogCohortAdmin):
     def get_urls(self):
         return [
             path(
-                "<int:pk>/roster.xlsx",
+                "<id:pk>/roster.xlsx",
                 self.admin_site.admin_view(self.roster_view),
                 name="programs_cohort_roster",
             ),

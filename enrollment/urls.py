@@ -5,7 +5,7 @@ from . import views
 app_name = "enrollment"
 
 urlpatterns = [
-    path("apply/<int:cohort_id>/", views.apply, name="apply"),
+    path("apply/<id:cohort_id>/", views.apply, name="apply"),
     path("applications/lost-link/", views.lost_link, name="lost_link"),
     path("applications/<str:token>/", views.status, name="status"),
     path("applications/<str:token>/upload/", views.upload, name="upload"),
@@ -15,7 +15,7 @@ urlpatterns = [
     ),
     path("applications/<str:token>/withdraw/", views.withdraw, name="withdraw"),
     path(
-        "applications/<str:token>/documents/<int:document_id>/",
+        "applications/<str:token>/documents/<id:document_id>/",
         views.document,
         name="document",
     ),
@@ -25,7 +25,7 @@ urlpatterns = [
 # Staff downloads live outside the language prefix, next to the admin.
 staff_urlpatterns = [
     path(
-        "staff/documents/<int:document_id>/",
+        "staff/documents/<id:document_id>/",
         views.staff_document,
         name="staff_document",
     ),

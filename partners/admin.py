@@ -264,7 +264,7 @@ class AgreementAdmin(admin.ModelAdmin):
     def get_urls(self):
         def view(name, function):
             return path(
-                f"<int:pk>/{name}/",
+                f"<id:pk>/{name}/",
                 self.admin_site.admin_view(function),
                 name=f"partners_agreement_{name}",
             )

@@ -6,5 +6,5 @@ app_name = "partners"
 
 urlpatterns = [
     path("", views.partner_list, name="list"),
-    path("<int:pk>/logo/", views.logo, name="logo"),
+    path("<id:pk>/logo/", views.logo, name="logo"),
 ]

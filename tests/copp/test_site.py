@@ -115,3 +115,16 @@ def test_friendly_500_in_both_languages(language, text):
         response = server_error(request)
     assert response.status_code == 500
     assert text in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/apply/99999999999999999999999/",
+        "/partners/99999999999999999999999/logo/",
+        "/applications/abc/documents/99999999999999999999999/",
+        "/staff/documents/99999999999999999999999/",
+    ],
+)
+def test_ids_too_big_for_the_database_are_404(client, path):
+    assert client.get(path).status_code == 404
