@@ -35,6 +35,10 @@ urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("programs/", include("programs.urls")),
     path("partners/", include("partners.urls")),
+    path(
+        "reports/",
+        include(([path("", views.reports_dashboard, name="dashboard")], "reports")),
+    ),
     path("", include("enrollment.urls")),
     prefix_default_language=False,
 )

@@ -5,16 +5,22 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.views.decorators.cache import cache_page, never_cache
 from django.views.decorators.http import require_GET
 
 from enrollment import selectors as enrollment
 from programs import selectors as catalog
+
+from . import reports
 
 logger = logging.getLogger(__name__)
 
@@ -69,3 +75,41 @@ def server_error(request: HttpRequest) -> HttpResponse:
     # No context processors and no database: whatever broke may break again.
     template = loader.get_template("500.html")
     return HttpResponse(template.render({"request_path": request.path}), status=500)
+
+
+def reports_dashboard(request: HttpRequest) -> HttpResponse:
+    """The managers' report; the whole of it or one panel downloads as XLSX."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path(), reverse("admin:login"))
+    if not request.user.has_perm("enrollment.view_reports"):
+        raise PermissionDenied
+    today = timezone.localdate()
+    form = reports.ReportForm(request.GET or None)
+    applications = (
+        form.applications(today)
+        if form.is_bound
+        else reports.ReportForm().applications(today)
+    )
+    tables = reports.build_report(applications, today)
+    if request.GET.get("format") == "xlsx":
+        panel = request.GET.get("panel")
+        chosen = [t for t in tables if t.key == panel] or tables
+        response = HttpResponse(
+            reports.report_xlsx(chosen),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        name = f"report-{panel or 'all'}-{today:%Y%m%d}.xlsx"
+        response["Content-Disposition"] = content_disposition_header(True, name)
+        return response
+    query = request.GET.copy()
+    query.pop("format", None)
+    query.pop("panel", None)
+    return render(
+        request,
+        "reports/dashboard.html",
+        {
+            "form": form if form.is_bound else reports.ReportForm(),
+            "tables": tables,
+            "query": query.urlencode(),
+        },
+    )

@@ -1,12 +1,12 @@
 """Reads of partners for the public pages."""
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from enrollment.models import Application, ApplicationStatus, Employment, seat_holding_q
 from programs.models import Program
 
-from .models import Commitment, Partner
+from .models import Agreement, Commitment, Partner
 
 
 def public_partners() -> QuerySet[Partner]:
@@ -47,3 +47,37 @@ def commitment_actual(commitment: Commitment) -> int | None:
     if commitment.kind == Commitment.Kind.VACANCIES:
         return Employment.objects.filter(employer_inn=inn, is_employed=True).count()
     return None
+
+
+def agreements_by_kind_and_status(today=None) -> list[tuple[str, str, int]]:
+    return list(
+        Agreement.objects.with_status(today)
+        .order_by()
+        .values_list("kind", "status")
+        .annotate(n=Count("pk"))
+        .order_by("kind", "status")
+    )
+
+
+def expiring_agreements(days: int = 90, today=None):
+    return (
+        Agreement.objects.expiring_within(days, today)
+        .select_related("partner")
+        .order_by("valid_until")
+    )
+
+
+def commitments_planned_and_actual() -> list[tuple[str, int, int]]:
+    """Per kind: planned in agreements in force, and the actual recorded by staff."""
+    return list(
+        Commitment.objects.filter(agreement__in=Agreement.objects.in_force())
+        .order_by()
+        .values_list("kind")
+        .annotate(planned=Sum("planned"), actual=Sum("actual"))
+        .order_by("kind")
+    )
+
+
+def employers_involved(today=None) -> int:
+    """Partners with at least one agreement in force."""
+    return Agreement.objects.in_force(today).values("partner").distinct().count()

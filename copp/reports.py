@@ -1,0 +1,344 @@
+"""The managers' report: its period and filters, and the panels composed from the
+apps' selectors. Every figure is aggregated in SQL."""
+
+from __future__ import annotations
+
+import datetime
+import io
+from dataclasses import dataclass, field
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from enrollment import reports as enrollment_reports
+from enrollment.models import Application, Sex
+from partners import selectors as partner_selectors
+from partners.models import Agreement, Commitment
+from programs.models import Direction, FundingSource, Program, ProgramKind, StudyForm
+
+PRESETS = [
+    ("all", _("All time")),
+    ("month", _("This month")),
+    ("quarter", _("This quarter")),
+    ("year", _("This year")),
+]
+
+
+@dataclass(frozen=True)
+class Period:
+    """From ``start`` (inclusive) to ``end`` (exclusive), midnights in Europe/Moscow."""
+
+    start: datetime.datetime | None
+    end: datetime.datetime | None
+
+
+def period_of_days(first: datetime.date | None, last: datetime.date | None) -> Period:
+    def midnight(day: datetime.date) -> datetime.datetime:
+        return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
+
+    return Period(
+        start=midnight(first) if first else None,
+        end=midnight(last + datetime.timedelta(days=1)) if last else None,
+    )
+
+
+def preset_days(
+    name: str, today: datetime.date
+) -> tuple[datetime.date | None, datetime.date | None]:
+    if name == "month":
+        return today.replace(day=1), today
+    if name == "quarter":
+        return today.replace(month=(today.month - 1) // 3 * 3 + 1, day=1), today
+    if name == "year":
+        return today.replace(month=1, day=1), today
+    return None, None
+
+
+class ReportForm(forms.Form):
+    """The period and filters; a value that does not parse is simply ignored."""
+
+    preset = forms.ChoiceField(label=_("Period"), choices=PRESETS, required=False)
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    direction = forms.ModelChoiceField(
+        label=_("Direction"), queryset=Direction.objects.all(), required=False
+    )
+    program = forms.ModelChoiceField(
+        label=_("Program"), queryset=Program.objects.order_by("title"), required=False
+    )
+    funding = forms.ModelChoiceField(
+        label=_("Funding"), queryset=FundingSource.objects.all(), required=False
+    )
+
+    def period(self, today: datetime.date) -> Period:
+        data = self.cleaned_data if self.is_valid() else {}
+        first, last = data.get("date_from"), data.get("date_to")
+        if first and last and first > last:
+            first, last = last, first
+        if not (first or last):
+            first, last = preset_days(data.get("preset") or "all", today)
+        return period_of_days(first, last)
+
+    def applications(self, today: datetime.date) -> QuerySet[Application]:
+        """The applications the report is about: submitted in the period, filtered."""
+        period = self.period(today)
+        data = self.cleaned_data if self.is_valid() else {}
+        applications = Application.objects.all()
+        if period.start:
+            applications = applications.filter(submitted_at__gte=period.start)
+        if period.end:
+            applications = applications.filter(submitted_at__lt=period.end)
+        if data.get("direction"):
+            applications = applications.filter(
+                cohort__program__direction=data["direction"]
+            )
+        if data.get("program"):
+            applications = applications.filter(cohort__program=data["program"])
+        if data.get("funding"):
+            applications = applications.filter(
+                cohort__program__funding_sources=data["funding"]
+            )
+        return applications
+
+
+@dataclass
+class Table:
+    """One panel's figures: a title, column headers and rows."""
+
+    key: str
+    title: str
+    headers: list[str]
+    rows: list[list] = field(default_factory=list)
+
+
+def _rate(part: int, whole: int) -> str:
+    return f"{part / whole:.0%}" if whole else "—"
+
+
+def build_report(
+    applications: QuerySet[Application], today: datetime.date
+) -> list[Table]:
+    """Every panel of the dashboard, in order."""
+    stages = [
+        str(_("Submitted")),
+        str(_("Reviewed")),
+        str(_("Offered")),
+        str(_("Enrolled")),
+        str(_("Completed")),
+    ]
+    tables: list[Table] = []
+
+    total = enrollment_reports.funnel(applications)[0]
+    funnel = Table(
+        "funnel",
+        str(_("Intake funnel")),
+        [str(_("Stage")), str(_("Applications")), str(_("Share of submitted"))],
+    )
+    for label, value in zip(
+        stages,
+        [
+            total.submitted,
+            total.reviewed,
+            total.offered,
+            total.enrolled,
+            total.completed,
+        ],
+        strict=True,
+    ):
+        funnel.rows.append([label, value, _rate(value, total.submitted)])
+    tables.append(funnel)
+    for key, by, title in [
+        (
+            "funnel_directions",
+            "cohort__program__direction__name",
+            _("Funnel by direction"),
+        ),
+        ("funnel_programs", "cohort__program__title", _("Funnel by program")),
+    ]:
+        table = Table(key, str(title), ["", *stages, str(_("Enrolled of submitted"))])
+        for row in enrollment_reports.funnel(applications, by=by):
+            table.rows.append(
+                [
+                    row.name,
+                    row.submitted,
+                    row.reviewed,
+                    row.offered,
+                    row.enrolled,
+                    row.completed,
+                    _rate(row.enrolled, row.submitted),
+                ]
+            )
+        tables.append(table)
+
+    months = Table(
+        "over_time",
+        str(_("Applications by month")),
+        [str(_("Month")), str(_("Applications"))],
+    )
+    for month, count in enrollment_reports.applications_by_month(applications):
+        months.rows.append(
+            [
+                timezone.localtime(month).strftime("%m.%Y")
+                if timezone.is_aware(month)
+                else month.strftime("%m.%Y"),
+                count,
+            ]
+        )
+    tables.append(months)
+
+    categories = Table(
+        "categories",
+        str(_("Learners by category")),
+        [str(_("Category")), str(_("Learners"))],
+    )
+    categories.rows = [
+        [name, count]
+        for name, count in enrollment_reports.learners_by_category(applications)
+    ]
+    tables.append(categories)
+
+    sexes = enrollment_reports.learners_by_sex(applications)
+    tables.append(
+        Table(
+            "sex",
+            str(_("Learners by sex")),
+            [str(_("Sex")), str(_("Learners"))],
+            [[str(label), sexes.get(value, 0)] for value, label in Sex.choices],
+        )
+    )
+
+    ages = enrollment_reports.learners_by_age(applications)
+    age_labels = {
+        "under_14": _("under 14"),
+        "14_17": _("14–17"),
+        "18_34": _("18–34"),
+        "35_49": _("35–49"),
+        "50_plus": _("50 and over"),
+    }
+    tables.append(
+        Table(
+            "age",
+            str(_("Learners by age on the first day")),
+            [str(_("Age")), str(_("Learners"))],
+            [[str(age_labels[k]), v] for k, v in ages.items()],
+        )
+    )
+
+    trained = Table(
+        "trained",
+        str(_("Trained by kind, form and funding (forms 1-ПК, 1-ПО)")),
+        [
+            str(_("Kind")),
+            str(_("Form of study")),
+            str(_("Free for the learner")),
+            str(_("Paid")),
+            str(_("Total")),
+        ],
+    )
+    for kind, form, free, paid in enrollment_reports.trained_by_kind_form_funding(
+        applications
+    ):
+        trained.rows.append(
+            [
+                str(ProgramKind(kind).label),
+                str(StudyForm(form).label),
+                free,
+                paid,
+                free + paid,
+            ]
+        )
+    tables.append(trained)
+
+    indicators = enrollment_reports.centre_indicators(applications)
+    tables.append(
+        Table(
+            "indicators",
+            str(_("Centre indicators")),
+            [str(_("Indicator")), str(_("Value"))],
+            [
+                [str(_("People reached")), indicators["reached"]],
+                [str(_("Career guidance participants")), indicators["career_guidance"]],
+                [str(_("Trained for employers")), indicators["trained_for_employers"]],
+                [
+                    str(_("Employers involved (agreements in force)")),
+                    partner_selectors.employers_involved(today),
+                ],
+            ],
+        )
+    )
+
+    agreements = Table(
+        "agreements",
+        str(_("Agreements by kind and status")),
+        [str(_("Kind")), str(_("Status")), str(_("Agreements"))],
+    )
+    for kind, status, count in partner_selectors.agreements_by_kind_and_status(today):
+        agreements.rows.append(
+            [
+                str(Agreement.Kind(kind).label),
+                str(Agreement.Status(status).label),
+                count,
+            ]
+        )
+    tables.append(agreements)
+    expiring = Table(
+        "expiring",
+        str(_("Agreements expiring within 90 days")),
+        [str(_("Number")), str(_("Partner")), str(_("Valid until"))],
+    )
+    expiring.rows = [
+        [a.number, a.partner.short_name, a.valid_until]
+        for a in partner_selectors.expiring_agreements(90, today)
+    ]
+    tables.append(expiring)
+    commitments = Table(
+        "commitments",
+        str(_("Commitments under agreements in force")),
+        [str(_("Commitment")), str(_("Planned")), str(_("Actual"))],
+    )
+    commitments.rows = [
+        [str(Commitment.Kind(kind).label), planned, actual or 0]
+        for kind, planned, actual in partner_selectors.commitments_planned_and_actual()
+    ]
+    tables.append(commitments)
+
+    jobs = enrollment_reports.employment(applications)
+    tables.append(
+        Table(
+            "employment",
+            str(_("Employment after training")),
+            [str(_("Figure")), str(_("Learners"))],
+            [
+                [str(_("Completed")), jobs["completed"]],
+                [str(_("Employment recorded")), jobs["recorded"]],
+                [str(_("Employed")), jobs["employed"]],
+                [str(_("Employed by a known employer (ИНН)")), jobs["by_partners"]],
+            ],
+        )
+    )
+    return tables
+
+
+def report_xlsx(tables: list[Table]) -> bytes:
+    """Each panel on its own sheet, with the same numbers as the page."""
+    book = Workbook()
+    book.remove(book.active)
+    for table in tables:
+        sheet = book.create_sheet(title=table.title[:31].replace("/", "-"))
+        sheet.append(table.headers)
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in table.rows:
+            sheet.append(row)
+        sheet.column_dimensions["A"].width = 48
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,197 @@
+"""Figures for the managers' report, aggregated in SQL.
+
+Every function takes the applications the report is about (already narrowed to
+the period and filters by the caller) and returns plain rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, F, Q, QuerySet
+from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear, TruncMonth
+
+from programs.models import LearnerCategory, ProgramKind
+
+from .models import Application, ApplicationStatus, Employment, StatusChange
+
+S = ApplicationStatus
+LEARNER_STATUSES = (S.ENROLLED, S.STUDYING, S.COMPLETED, S.EXPELLED)
+# A stage counts every application that ever reached it, whatever came after.
+STAGES = {
+    "reviewed": (S.IN_REVIEW, S.WAITLISTED, S.OFFERED, S.REJECTED, S.ENROLLED),
+    "offered": (S.OFFERED,),
+    "enrolled": (S.ENROLLED,),
+    "completed": (S.COMPLETED,),
+}
+AGE_GROUPS = [
+    ("under_14", None, 14),
+    ("14_17", 14, 18),
+    ("18_34", 18, 35),
+    ("35_49", 35, 50),
+    ("50_plus", 50, None),
+]
+
+
+@dataclass(frozen=True)
+class FunnelRow:
+    name: str
+    submitted: int
+    reviewed: int
+    offered: int
+    enrolled: int
+    completed: int
+
+    def rate(self, stage: str) -> float | None:
+        """Share of submitted applications that reached ``stage``."""
+        return getattr(self, stage) / self.submitted if self.submitted else None
+
+
+def _stage_counts(applications: QuerySet[Application], group: str | None) -> dict:
+    history = StatusChange.objects.filter(application__in=applications.values("pk"))
+    stages = {
+        stage: Count("application", distinct=True, filter=Q(to_status__in=statuses))
+        for stage, statuses in STAGES.items()
+    }
+    if group is None:
+        return {None: history.aggregate(**stages)}
+    return {
+        row.pop("key"): row
+        for row in history.values(key=F(f"application__{group}")).annotate(**stages)
+    }
+
+
+def funnel(
+    applications: QuerySet[Application], *, by: str | None = None
+) -> list[FunnelRow]:
+    """Submitted, reviewed, offered, enrolled and completed, in total or grouped
+    by ``"cohort__program__title"`` or ``"cohort__program__direction__name"``."""
+    if by is None:
+        submitted = {None: applications.count()}
+    else:
+        submitted = dict(
+            applications.order_by()
+            .values_list(by)
+            .annotate(n=Count("pk"))
+            .values_list(by, "n")
+        )
+    stages = _stage_counts(applications, by)
+    empty = dict.fromkeys(STAGES, 0)
+    return [
+        FunnelRow(name=name or "", submitted=count, **{**empty, **stages.get(name, {})})
+        for name, count in sorted(
+            submitted.items(), key=lambda item: str(item[0] or "")
+        )
+    ]
+
+
+def applications_by_month(applications: QuerySet[Application]) -> list[tuple]:
+    return list(
+        applications.annotate(month=TruncMonth("submitted_at"))
+        .order_by()
+        .values("month")
+        .annotate(n=Count("pk"))
+        .order_by("month")
+        .values_list("month", "n")
+    )
+
+
+def learners(applications: QuerySet[Application]) -> QuerySet[Application]:
+    return applications.filter(status__in=LEARNER_STATUSES)
+
+
+def learners_by_category(applications: QuerySet[Application]) -> list[tuple[str, int]]:
+    counts = dict(
+        learners(applications)
+        .order_by()
+        .values_list("applicant__categories__code")
+        .annotate(n=Count("pk", distinct=True))
+        .values_list("applicant__categories__code", "n")
+    )
+    return [
+        (str(category), counts.get(category.code, 0))
+        for category in LearnerCategory.objects.order_by("pk")
+    ]
+
+
+def learners_by_sex(applications: QuerySet[Application]) -> dict[str, int]:
+    return dict(
+        learners(applications)
+        .order_by()
+        .values_list("applicant__sex")
+        .annotate(n=Count("pk"))
+        .values_list("applicant__sex", "n")
+    )
+
+
+def _date_number(field: str):
+    """YYYYMMDD as a number: the difference of two is 10000 x full years, and more."""
+    return ExtractYear(field) * 10000 + ExtractMonth(field) * 100 + ExtractDay(field)
+
+
+def learners_by_age(applications: QuerySet[Application]) -> dict[str, int]:
+    """Age on the first day of the cohort, in the groups of AGE_GROUPS, in SQL."""
+    aged = learners(applications).annotate(
+        years=_date_number("cohort__starts_on") - _date_number("applicant__birth_date")
+    )
+    groups = {}
+    for name, low, high in AGE_GROUPS:
+        condition = Q()
+        if low is not None:
+            condition &= Q(years__gte=low * 10000)
+        if high is not None:
+            condition &= Q(years__lt=high * 10000)
+        groups[name] = Count("pk", filter=condition)
+    return aged.aggregate(**groups)
+
+
+def trained_by_kind_form_funding(applications: QuerySet[Application]) -> list[tuple]:
+    """Completed learners by program kind x form of study x paid or free (the
+    shape of the federal forms 1-ПК and 1-ПО)."""
+    return list(
+        applications.filter(status=S.COMPLETED)
+        .order_by()
+        .values_list("cohort__program__kind", "cohort__program__study_form")
+        .annotate(
+            free=Count("pk", filter=Q(cohort__program__price=0)),
+            paid=Count("pk", filter=Q(cohort__program__price__gt=0)),
+        )
+        .order_by("cohort__program__kind", "cohort__program__study_form")
+    )
+
+
+def centre_indicators(applications: QuerySet[Application]) -> dict[str, int]:
+    """People reached, career-guidance participants, trained for employers."""
+    return applications.aggregate(
+        reached=Count("person_key", distinct=True),
+        career_guidance=Count(
+            "person_key",
+            distinct=True,
+            filter=Q(
+                cohort__program__kind=ProgramKind.CAREER_GUIDANCE,
+                status__in=LEARNER_STATUSES,
+            ),
+        ),
+        trained_for_employers=Count(
+            "pk",
+            filter=Q(status=S.COMPLETED)
+            & (
+                Q(cohort__program__funding_sources__code="employer")
+                | ~Q(employer_inn="")
+            ),
+            distinct=True,
+        ),
+    )
+
+
+def employment(applications: QuerySet[Application]) -> dict[str, int]:
+    completed = applications.filter(status=S.COMPLETED)
+    records = Employment.objects.filter(application__in=completed.values("pk"))
+    return {
+        "completed": completed.count(),
+        "recorded": records.count(),
+        "employed": records.filter(is_employed=True).count(),
+        "by_partners": records.filter(is_employed=True)
+        .exclude(employer_inn="")
+        .count(),
+    }

@@ -1,0 +1,160 @@
+"""The managers' report: figures computed by hand on a small fixture, compared with
+the page and the XLSX."""
+
+import datetime
+import io
+import zoneinfo
+
+import openpyxl
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from copp import roles
+from enrollment import services
+from enrollment.models import Application
+from programs.models import Cohort, ProgramKind
+from tests.factories import CohortFactory, ProgramFactory, submit
+
+pytestmark = pytest.mark.django_db
+MSK = zoneinfo.ZoneInfo("Europe/Moscow")
+URL = "/reports/"
+
+
+@pytest.fixture
+def manager(client):
+    call_command("setup_roles", verbosity=0)
+    user = get_user_model().objects.create_user("boss", password="x", is_staff=True)
+    user.groups.add(roles_group(roles.MANAGERS))
+    client.force_login(user)
+    return user
+
+
+def roles_group(name):
+    from django.contrib.auth.models import Group
+
+    return Group.objects.get(name=name)
+
+
+@pytest.fixture
+def fixture(admin_user):
+    """Five applications with known paths, submitted on known days."""
+    staff = services.Actor.staff(admin_user)
+    cohort = CohortFactory(
+        admission_mode=Cohort.AdmissionMode.REVIEW,
+        capacity=10,
+        program=ProgramFactory(title="Сварщик", kind=ProgramKind.PO_TRAINING, price=0),
+    )
+    apps = [
+        submit(
+            cohort,
+            snils="112-233-445 95" if i == 0 else "",
+            sex="female" if i < 2 else "male",
+        )
+        for i in range(5)
+    ]
+    # 0: offered -> enrolled -> studying -> completed
+    services.accept_application(application=apps[0], actor=staff)
+    services.enrol(application=apps[0], actor=staff)
+    services.start_studies(application=apps[0], actor=staff)
+    services.complete_studies(
+        application=apps[0],
+        actor=staff,
+        document=services.IssuedDocument("1", datetime.date(2026, 11, 1)),
+    )
+    # 1: in review -> rejected
+    services.take_into_review(application=apps[1], actor=staff)
+    services.reject_application(application=apps[1], actor=staff, reason="Нет мест")
+    # 2: offered -> withdrawn (declined)
+    services.accept_application(application=apps[2], actor=staff)
+    services.decline_offer(application=apps[2])
+    # 3: still submitted; 4: withdrawn at once
+    services.withdraw_application(application=apps[4], actor=services.Actor.applicant())
+    # Submission days: two in October (one at the very last minute), three in November.
+    days = [
+        datetime.datetime(2026, 10, 31, 23, 59, tzinfo=MSK),
+        datetime.datetime(2026, 10, 5, 12, 0, tzinfo=MSK),
+        datetime.datetime(2026, 11, 1, 0, 0, tzinfo=MSK),
+        datetime.datetime(2026, 11, 10, 9, 0, tzinfo=MSK),
+        datetime.datetime(2026, 11, 20, 9, 0, tzinfo=MSK),
+    ]
+    for application, day in zip(apps, days, strict=True):
+        Application.objects.filter(pk=application.pk).update(submitted_at=day)
+    return apps
+
+
+def table(response, key):
+    return next(t for t in response.context["tables"] if t.key == key)
+
+
+def test_anonymous_goes_to_login_and_other_staff_get_403(client):
+    response = client.get(URL)
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    call_command("setup_roles", verbosity=0)
+    clerk = get_user_model().objects.create_user("clerk", password="x", is_staff=True)
+    clerk.groups.add(roles_group(roles.INTAKE))
+    client.force_login(clerk)
+    assert client.get(URL).status_code == 403
+
+
+def test_funnel_all_time_matches_the_hand_count(client, manager, fixture):
+    response = client.get(URL)
+    assert response.status_code == 200
+    rows = {row[0]: row[1] for row in table(response, "funnel").rows}
+    # submitted 5; reviewed: 0 (offered), 1 (in review), 2 (offered) = 3;
+    # offered: 0 and 2 = 2; enrolled: 0 = 1; completed: 0 = 1.
+    assert list(rows.values()) == [5, 3, 2, 1, 1]
+
+
+def test_period_boundaries_follow_moscow_time(client, manager, fixture):
+    october = client.get(URL, {"date_from": "2026-10-01", "date_to": "2026-10-31"})
+    assert [row[1] for row in table(october, "funnel").rows] == [2, 2, 1, 1, 1]
+    november = client.get(URL, {"date_from": "2026-11-01", "date_to": "2026-11-30"})
+    assert [row[1] for row in table(november, "funnel").rows] == [3, 1, 1, 0, 0]
+
+
+def test_an_empty_period_shows_zeros_not_errors(client, manager, fixture):
+    response = client.get(URL, {"date_from": "2020-01-01", "date_to": "2020-01-31"})
+    assert [row[1] for row in table(response, "funnel").rows] == [0, 0, 0, 0, 0]
+    assert table(response, "over_time").rows == []
+
+
+def test_learners_trained_and_months(client, manager, fixture):
+    response = client.get(URL)
+    sexes = dict(table(response, "sex").rows)
+    assert sexes == {"Мужской": 0, "Женский": 1}  # only application 0 is a learner
+    trained = table(response, "trained").rows
+    assert trained == [[str(ProgramKind.PO_TRAINING.label), "Очная", 1, 0, 1]]
+    months = dict(table(response, "over_time").rows)
+    assert months == {"10.2026": 2, "11.2026": 3}
+
+
+def test_xlsx_has_the_same_numbers_as_the_page(client, manager, fixture):
+    page = client.get(URL)
+    response = client.get(URL, {"format": "xlsx"})
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert len(book.sheetnames) == len(page.context["tables"])
+    funnel = book[book.sheetnames[0]]
+    assert [row[1] for row in funnel.iter_rows(min_row=2, values_only=True)] == [
+        5,
+        3,
+        2,
+        1,
+        1,
+    ]
+    one = client.get(URL, {"format": "xlsx", "panel": "sex"})
+    assert len(openpyxl.load_workbook(io.BytesIO(one.content)).sheetnames) == 1
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "preset=bogus",
+        "date_from=31.02.2026",
+        "direction=999999",
+        "program=abc",
+        "date_from=2026-12-01&date_to=2026-01-01",
+    ],
+)
+def test_bad_input_never_breaks_the_report(client, manager, fixture, query):
+    assert client.get(f"{URL}?{query}").status_code == 200
