@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 from dataclasses import dataclass, field
 
 from django import forms
@@ -15,10 +16,17 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from enrollment import reports as enrollment_reports
-from enrollment.models import Application, Sex
+from enrollment.models import Application, Completion, Sex
 from partners import selectors as partner_selectors
 from partners.models import Agreement, Commitment
-from programs.models import Direction, FundingSource, Program, ProgramKind, StudyForm
+from programs.models import (
+    Cohort,
+    Direction,
+    FundingSource,
+    Program,
+    ProgramKind,
+    StudyForm,
+)
 
 PRESETS = [
     ("all", _("All time")),
@@ -108,6 +116,32 @@ class ReportForm(forms.Form):
             )
         return applications
 
+    def completions(self, today: datetime.date) -> QuerySet[Completion]:
+        """Documents issued in the period (by date of issue), filtered alike."""
+        period = self.period(today)
+        data = self.cleaned_data if self.is_valid() else {}
+        completions = Completion.objects.all()
+        if period.start:
+            completions = completions.filter(
+                issued_on__gte=timezone.localdate(period.start)
+            )
+        if period.end:
+            completions = completions.filter(
+                issued_on__lt=timezone.localdate(period.end)
+            )
+        program = "application__cohort__program"
+        if data.get("direction"):
+            completions = completions.filter(
+                **{f"{program}__direction": data["direction"]}
+            )
+        if data.get("program"):
+            completions = completions.filter(**{program: data["program"]})
+        if data.get("funding"):
+            completions = completions.filter(
+                **{f"{program}__funding_sources": data["funding"]}
+            )
+        return completions
+
 
 @dataclass
 class Table:
@@ -123,10 +157,25 @@ def _rate(part: int, whole: int) -> str:
     return f"{part / whole:.0%}" if whole else "—"
 
 
+def cohort_queryset(applications: QuerySet[Application], period: Period) -> QuerySet:
+    """Cohorts starting in the period, of the programs the filters leave."""
+    cohorts = Cohort.objects.exclude(status=Cohort.Status.CANCELLED).filter(
+        program__in=applications.values("cohort__program")
+    )
+    if period.start:
+        cohorts = cohorts.filter(starts_on__gte=timezone.localdate(period.start))
+    if period.end:
+        cohorts = cohorts.filter(starts_on__lt=timezone.localdate(period.end))
+    return cohorts
+
+
 def build_report(
-    applications: QuerySet[Application], today: datetime.date
+    applications: QuerySet[Application],
+    today: datetime.date,
+    period: Period | None = None,
 ) -> list[Table]:
     """Every panel of the dashboard, in order."""
+    period = period or Period(None, None)
     stages = [
         str(_("Submitted")),
         str(_("Reviewed")),
@@ -193,6 +242,35 @@ def build_report(
             ]
         )
     tables.append(months)
+
+    cohorts = Table(
+        "cohorts",
+        str(_("Cohorts: fill and waiting lists")),
+        [
+            str(_("Group")),
+            str(_("Starts")),
+            str(_("Capacity")),
+            str(_("Seats taken")),
+            str(_("Fill")),
+            str(_("Waiting")),
+            str(_("At risk")),
+        ],
+    )
+    for cohort, taken, waiting, at_risk in enrollment_reports.cohort_fill(
+        cohort_queryset(applications, period), today=today, now=timezone.now()
+    ):
+        cohorts.rows.append(
+            [
+                cohort.code,
+                cohort.starts_on,
+                cohort.capacity,
+                taken,
+                _rate(taken, cohort.capacity),
+                waiting,
+                str(_("yes")) if at_risk else "",
+            ]
+        )
+    tables.append(cohorts)
 
     categories = Table(
         "categories",
@@ -332,7 +410,9 @@ def report_xlsx(tables: list[Table]) -> bytes:
     book = Workbook()
     book.remove(book.active)
     for table in tables:
-        sheet = book.create_sheet(title=table.title[:31].replace("/", "-"))
+        # Excel forbids some characters in sheet names and allows 31 of them.
+        title = re.sub(r"[\[\]:*?/\\]", " ", table.title)
+        sheet = book.create_sheet(title=title[:31].strip())
         sheet.append(table.headers)
         for cell in sheet[1]:
             cell.font = Font(bold=True)

@@ -18,6 +18,7 @@ from django.views.decorators.cache import cache_page, never_cache
 from django.views.decorators.http import require_GET
 
 from enrollment import selectors as enrollment
+from enrollment.exports import register_xlsx_response
 from programs import selectors as catalog
 
 from . import reports
@@ -84,13 +85,12 @@ def reports_dashboard(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("enrollment.view_reports"):
         raise PermissionDenied
     today = timezone.localdate()
-    form = reports.ReportForm(request.GET or None)
-    applications = (
-        form.applications(today)
-        if form.is_bound
-        else reports.ReportForm().applications(today)
-    )
-    tables = reports.build_report(applications, today)
+    form = reports.ReportForm(request.GET)
+    if request.GET.get("format") == "register":
+        return register_xlsx_response(
+            form.completions(today), filename=f"frdo-register-{today:%Y%m%d}.xlsx"
+        )
+    tables = reports.build_report(form.applications(today), today, form.period(today))
     if request.GET.get("format") == "xlsx":
         panel = request.GET.get("panel")
         chosen = [t for t in tables if t.key == panel] or tables
@@ -108,7 +108,7 @@ def reports_dashboard(request: HttpRequest) -> HttpResponse:
         request,
         "reports/dashboard.html",
         {
-            "form": form if form.is_bound else reports.ReportForm(),
+            "form": form,
             "tables": tables,
             "query": query.urlencode(),
         },

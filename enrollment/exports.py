@@ -447,3 +447,42 @@ def roster_xlsx_response(cohort: Cohort) -> FileResponse:
         last_column = get_column_letter(len(ROSTER_COLUMNS) + 1)
         sheet.auto_filter.ref = f"A2:{last_column}{number + 2}"
         return _file_response(workbook, filename=f"roster-{cohort.code}.xlsx")
+
+
+# --- The register of issued documents (ФИС ФРДО) -------------------------------------
+
+REGISTER_COLUMNS: list[tuple[Promise, Any]] = [
+    (_("Document"), lambda c: c.get_document_kind_display()),
+    (_("Registration number"), lambda c: c.registration_number),
+    (_("Blank series"), lambda c: c.blank_series),
+    (_("Blank number"), lambda c: c.blank_number),
+    (_("Date of issue"), lambda c: c.issued_on),
+    (_("Program"), lambda c: c.application.cohort.program.title),
+    (_("Hours"), lambda c: c.application.cohort.program.hours),
+    (_("Qualification"), lambda c: c.qualification),
+    (_("Last name"), lambda c: c.application.applicant.last_name),
+    (_("First name"), lambda c: c.application.applicant.first_name),
+    (_("Patronymic"), lambda c: c.application.applicant.patronymic),
+    (_("Date of birth"), lambda c: c.application.applicant.birth_date),
+    (_("СНИЛС"), lambda c: format_snils(c.application.applicant.snils)),
+]
+
+
+def register_xlsx_response(completions: QuerySet, *, filename: str) -> FileResponse:
+    """The documents issued, with the fields ФИС ФРДО asks for, as an XLSX file."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=_sheet_title(str(_("Issued documents"))))
+    with _removing_temporary_file(sheet):
+        sheet.append(_header_row(sheet, [header for header, _getter in REGISTER_COLUMNS]))
+        rows = (
+            completions.select_related(
+                "application__applicant", "application__cohort__program"
+            )
+            .order_by("issued_on", "registration_number")
+            .iterator(chunk_size=CHUNK_SIZE)
+        )
+        for completion in rows:
+            sheet.append(
+                [_xlsx_cell(sheet, getter(completion)) for _h, getter in REGISTER_COLUMNS]
+            )
+        return _file_response(workbook, filename=filename)

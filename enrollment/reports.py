@@ -6,6 +6,7 @@ the period and filters by the caller) and returns plain rows.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
 from django.db.models import Count, F, Q, QuerySet
@@ -195,3 +196,29 @@ def employment(applications: QuerySet[Application]) -> dict[str, int]:
         .exclude(employer_inn="")
         .count(),
     }
+
+
+def cohort_fill(cohorts: QuerySet, *, today, now) -> list[tuple]:
+    """Per cohort: capacity, seats taken now, fill rate, people waiting, at risk."""
+    from programs.selectors import annotate_seats
+
+    from .selectors import AT_RISK_DAYS
+
+    rows = []
+    horizon = today + datetime.timedelta(days=AT_RISK_DAYS)
+    for cohort in (
+        annotate_seats(cohorts, now=now)
+        .annotate(
+            waiting=Count("applications", filter=Q(applications__status=S.WAITLISTED))
+        )
+        .select_related("program")
+        .order_by("starts_on", "code")
+    ):
+        taken = cohort.capacity - cohort.seats_left
+        at_risk = (
+            cohort.status == "open"
+            and today <= cohort.starts_on <= horizon
+            and cohort.seats_taken < cohort.min_size
+        )
+        rows.append((cohort, taken, cohort.waiting, at_risk))
+    return rows

@@ -158,3 +158,49 @@ def test_xlsx_has_the_same_numbers_as_the_page(client, manager, fixture):
 )
 def test_bad_input_never_breaks_the_report(client, manager, fixture, query):
     assert client.get(f"{URL}?{query}").status_code == 200
+
+
+def test_cohort_panel_shows_fill_and_waiting(client, manager, fixture):
+    response = client.get(URL)
+    rows = table(response, "cohorts").rows
+    code = fixture[0].cohort.code
+    row = next(r for r in rows if r[0] == code)
+    # Seats taken now: application 0 completed (holds none); nobody else holds one.
+    assert row[2:6] == [10, 0, "0%", 0]
+
+
+def _count_queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_the_whole_page_makes_a_bounded_number_of_queries(client, manager, fixture):
+    small = _count_queries(client, URL)
+    for _ in range(3):
+        cohort = CohortFactory(capacity=20)
+        for _ in range(10):
+            submit(cohort)
+    large = _count_queries(client, URL)
+    assert small == large
+    assert large <= 40
+
+
+def test_register_of_issued_documents_for_a_period(client, manager, fixture):
+    response = client.get(
+        URL, {"format": "register", "date_from": "2026-11-01", "date_to": "2026-11-30"}
+    )
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    rows = list(book.active.iter_rows(values_only=True))
+    assert rows[0][1] == "Регистрационный номер"
+    assert len(rows) == 2  # the one document issued on 1 November
+    assert rows[1][1] == "1"
+    assert rows[1][12] == "112-233-445 95"
+    empty = client.get(
+        URL, {"format": "register", "date_from": "2026-12-01", "date_to": "2026-12-31"}
+    )
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(empty.streaming_content)))
+    assert len(list(book.active.iter_rows(values_only=True))) == 1
