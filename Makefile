@@ -10,10 +10,14 @@ PORT ?= 8000
 
 .PHONY: run install browser migrate demo test lint format messages bench bench-quick clean
 
-$(STAMP): requirements.txt requirements/base.txt requirements/dev.txt
+$(STAMP): requirements.txt requirements/base.txt requirements/dev.txt package.json package-lock.json
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
 	$(PIP) install --quiet -r requirements.txt
+	@# Chart.js for the reports, from the npm registry; without npm the reports
+	@# show their tables only.
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --ignore-scripts --loglevel=error; \
+	  else echo "npm not found: the reports will show tables without charts"; fi
 	@touch $(STAMP)
 
 install: $(STAMP)
@@ -57,12 +61,14 @@ bench: install
 	$(PY) bench/submissions.py
 	$(PY) bench/changelist.py
 	$(PY) bench/export.py
+	$(PY) bench/reports.py
 
 bench-quick: install
 	$(PY) bench/catalog_rps.py --quick
 	$(PY) bench/submissions.py --quick
 	$(PY) bench/changelist.py --quick
 	$(PY) bench/export.py --quick
+	$(PY) bench/reports.py --quick
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache

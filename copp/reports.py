@@ -151,6 +151,15 @@ class Table:
     title: str
     headers: list[str]
     rows: list[list] = field(default_factory=list)
+    chart: str = ""  # "bar", "line" or "pie": drawn from the first two columns
+
+    def chart_data(self) -> dict:
+        return {
+            "type": self.chart,
+            "title": self.title,
+            "labels": [str(row[0]) for row in self.rows],
+            "values": [row[1] for row in self.rows],
+        }
 
 
 def _rate(part: int, whole: int) -> str:
@@ -402,6 +411,15 @@ def build_report(
             ],
         )
     )
+    charts = {
+        "funnel": "bar",
+        "over_time": "line",
+        "categories": "bar",
+        "sex": "pie",
+        "age": "bar",
+    }
+    for table in tables:
+        table.chart = charts.get(table.key, "")
     return tables
 
 

@@ -110,6 +110,7 @@ def reports_dashboard(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "tables": tables,
+            "charts_available": settings.CHARTS_AVAILABLE,
             "query": query.urlencode(),
         },
     )

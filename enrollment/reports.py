@@ -9,8 +9,14 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Q, QuerySet
-from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear, TruncMonth
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import (
+    Coalesce,
+    ExtractDay,
+    ExtractMonth,
+    ExtractYear,
+    TruncMonth,
+)
 
 from programs.models import LearnerCategory, ProgramKind
 
@@ -208,8 +214,22 @@ def cohort_fill(cohorts: QuerySet, *, today, now) -> list[tuple]:
     horizon = today + datetime.timedelta(days=AT_RISK_DAYS)
     for cohort in (
         annotate_seats(cohorts, now=now)
+        # A subquery, not a join: a join would make the seat subqueries run
+        # once per application instead of once per cohort.
         .annotate(
-            waiting=Count("applications", filter=Q(applications__status=S.WAITLISTED))
+            waiting=Coalesce(
+                Subquery(
+                    Application.objects.filter(
+                        cohort=OuterRef("pk"), status=S.WAITLISTED
+                    )
+                    .order_by()
+                    .values("cohort")
+                    .annotate(n=Count("pk"))
+                    .values("n"),
+                    output_field=IntegerField(),
+                ),
+                0,
+            )
         )
         .select_related("program")
         .order_by("starts_on", "code")

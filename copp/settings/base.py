@@ -106,6 +106,11 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Front-end libraries from the npm registry (package.json), served by the portal.
+CHARTJS_DIR = BASE_DIR / "node_modules" / "chart.js" / "dist"
+if CHARTJS_DIR.is_dir():
+    STATICFILES_DIRS.append(("vendor/chartjs", CHARTJS_DIR))
+CHARTS_AVAILABLE = CHARTJS_DIR.is_dir()
 # Applicants' and partners' files: outside any served directory.
 PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private")))
 STORAGES = {

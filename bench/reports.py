@@ -1,0 +1,101 @@
+"""The managers' dashboard on PostgreSQL with many applications.
+
+Seeds N demo applications (default 1,000,000; --quick 5,000), then times the
+whole dashboard for "all time" in-process (server time, median of 3) beside one
+hand-written SQL query computing the funnel over the same rows, and prints the
+ratio and the number of SQL queries of the page.
+
+    .venv/bin/python bench/reports.py
+    .venv/bin/python bench/reports.py --quick
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import database_url, ensure_database, environment, manage
+
+FUNNEL_SQL = """
+SELECT count(*) AS submitted,
+       count(*) FILTER (WHERE EXISTS (SELECT 1 FROM enrollment_statuschange h
+           WHERE h.application_id = a.id AND h.to_status IN
+           ('in_review', 'waitlisted', 'offered', 'rejected', 'enrolled'))) AS reviewed,
+       count(*) FILTER (WHERE EXISTS (SELECT 1 FROM enrollment_statuschange h
+           WHERE h.application_id = a.id AND h.to_status = 'offered')) AS offered,
+       count(*) FILTER (WHERE EXISTS (SELECT 1 FROM enrollment_statuschange h
+           WHERE h.application_id = a.id AND h.to_status = 'enrolled')) AS enrolled,
+       count(*) FILTER (WHERE EXISTS (SELECT 1 FROM enrollment_statuschange h
+           WHERE h.application_id = a.id AND h.to_status = 'completed')) AS completed
+FROM enrollment_application a
+"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--applications", type=int, default=1_000_000)
+    args = parser.parse_args()
+    count = 5_000 if args.quick else args.applications
+
+    ensure_database(database_url())
+    env = environment(STATIC_ROOT=tempfile.mkdtemp(prefix="copp-static-"))
+    manage("migrate", "--noinput", "-v0", env=env)
+    manage("seed_demo", "--applications", str(count), env=env)
+    manage("collectstatic", "--noinput", "-v0", env=env)
+    os.environ.update(
+        {k: env[k] for k in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL", "STATIC_ROOT")}
+    )
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext, setup_test_environment
+
+    from enrollment.models import Application
+
+    setup_test_environment()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    user, _ = get_user_model().objects.get_or_create(
+        username="bench-admin", defaults={"is_staff": True, "is_superuser": True}
+    )
+    client = Client()
+    client.force_login(user)
+    client.get("/reports/")  # warm up
+    page_times, queries = [], 0
+    for _ in range(3):
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            response = client.get("/reports/")
+            page_times.append(time.perf_counter() - started)
+        assert response.status_code == 200, response.status_code
+        queries = len(captured)
+    sql_times = []
+    with connection.cursor() as cursor:
+        for _ in range(3):
+            started = time.perf_counter()
+            cursor.execute(FUNNEL_SQL)
+            funnel = cursor.fetchone()
+            sql_times.append(time.perf_counter() - started)
+    page, sql = statistics.median(page_times), statistics.median(sql_times)
+    total = Application.objects.count()
+    print(f"\nDashboard, all time, PostgreSQL, {total} applications (median of 3)")
+    print(
+        f"  whole page (server time)       {page * 1000:8.0f} ms, {queries} SQL queries"
+    )
+    print(f"  hand-written funnel SQL        {sql * 1000:8.0f} ms  -> {funnel}")
+    print(f"  ratio page / one SQL query     {page / sql:8.1f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,25 @@
+// Charts of the managers' report, drawn from the same numbers as the tables
+// beside them. Without Chart.js (or JavaScript) the tables remain.
+document.addEventListener("DOMContentLoaded", () => {
+  if (typeof Chart === "undefined") return;
+  const colours = ["#0b4f8a", "#c2410c", "#15803d", "#7c3aed", "#b45309", "#0e7490", "#be123c"];
+  for (const holder of document.querySelectorAll("[data-chart]")) {
+    const data = JSON.parse(document.getElementById(holder.dataset.chart).textContent);
+    const canvas = document.createElement("canvas");
+    canvas.setAttribute("role", "img");
+    canvas.setAttribute("aria-label", data.title);
+    holder.append(canvas);
+    new Chart(canvas, {
+      type: data.type,
+      data: {
+        labels: data.labels,
+        datasets: [{ label: data.title, data: data.values, backgroundColor: colours, borderColor: "#0b4f8a" }],
+      },
+      options: {
+        animation: false,
+        plugins: { legend: { display: data.type === "pie" } },
+        scales: data.type === "pie" ? {} : { y: { beginAtZero: true, ticks: { precision: 0 } } },
+      },
+    });
+  }
+});
