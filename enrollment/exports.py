@@ -473,7 +473,9 @@ def register_xlsx_response(completions: QuerySet, *, filename: str) -> FileRespo
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=_sheet_title(str(_("Issued documents"))))
     with _removing_temporary_file(sheet):
-        sheet.append(_header_row(sheet, [header for header, _getter in REGISTER_COLUMNS]))
+        sheet.append(
+            _header_row(sheet, [header for header, _getter in REGISTER_COLUMNS])
+        )
         rows = (
             completions.select_related(
                 "application__applicant", "application__cohort__program"
@@ -483,6 +485,9 @@ def register_xlsx_response(completions: QuerySet, *, filename: str) -> FileRespo
         )
         for completion in rows:
             sheet.append(
-                [_xlsx_cell(sheet, getter(completion)) for _h, getter in REGISTER_COLUMNS]
+                [
+                    _xlsx_cell(sheet, getter(completion))
+                    for _h, getter in REGISTER_COLUMNS
+                ]
             )
         return _file_response(workbook, filename=filename)
