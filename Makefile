@@ -53,7 +53,7 @@ format: install
 
 # Extract strings into locale/*/LC_MESSAGES/django.po, then compile the catalogs.
 messages: install
-	$(PY) manage.py makemessages -l ru -l en --no-obsolete --ignore '$(VENV)/*' --ignore 'bench/*' --ignore 'tests/*'
+	$(PY) manage.py makemessages -l ru -l en --no-obsolete --ignore '$(VENV)/*' --ignore 'bench/*' --ignore 'tests/*' --ignore 'node_modules/*'
 	$(PY) manage.py compilemessages --ignore '$(VENV)/*'
 
 bench: install

@@ -66,6 +66,7 @@ from enrollment.models import (
     StatusChange,
     person_key,
     seat_holding_q,
+    stages_reached,
 )
 from enrollment.validators import snils_check_digits
 from programs.models import (
@@ -920,6 +921,7 @@ class _Seeder:
             email_key=applicant.email.lower(),
             snils_key=applicant.snils,
             person_key=key,
+            **stages_reached(step.status for step in steps),
         )
         batch.applicants.append(applicant)
         batch.applications.append(application)

@@ -66,6 +66,23 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
+# The stages of the intake funnel, and the statuses that mean a stage was reached.
+FUNNEL_STAGES: dict[str, tuple[str, ...]] = {
+    "reached_review": (S.IN_REVIEW, S.WAITLISTED, S.OFFERED, S.REJECTED, S.ENROLLED),
+    "reached_offer": (S.OFFERED,),
+    "reached_enrolment": (S.ENROLLED,),
+    "reached_completion": (S.COMPLETED,),
+}
+
+
+def stages_reached(statuses) -> dict[str, bool]:
+    """The funnel flags of an application that has been through ``statuses``."""
+    seen = set(statuses)
+    return {
+        flag: bool(seen.intersection(stage)) for flag, stage in FUNNEL_STAGES.items()
+    }
+
+
 def seat_holding_q(now: datetime.datetime, prefix: str = "") -> Q:
     """Rows that hold a seat at ``now``: counted live, never stored."""
     p = prefix
@@ -241,6 +258,20 @@ class Application(models.Model):
         help_text=_(
             "Set when the applicant says they work for a partner with reserved seats."
         ),
+    )
+    # Stages of the funnel this application has ever reached: set by the services
+    # with each change of status, so reports count them without the history.
+    reached_review = models.BooleanField(
+        _("reached review"), default=False, editable=False
+    )
+    reached_offer = models.BooleanField(
+        _("reached an offer"), default=False, editable=False
+    )
+    reached_enrolment = models.BooleanField(
+        _("reached enrolment"), default=False, editable=False
+    )
+    reached_completion = models.BooleanField(
+        _("reached completion"), default=False, editable=False
     )
     # Normalised identity of the person, for the one-active-application rule.
     email_key = models.CharField(max_length=254, editable=False)

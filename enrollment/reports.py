@@ -20,16 +20,17 @@ from django.db.models.functions import (
 
 from programs.models import LearnerCategory, ProgramKind
 
-from .models import Application, ApplicationStatus, Employment, StatusChange
+from .models import Application, ApplicationStatus, Employment
 
 S = ApplicationStatus
 LEARNER_STATUSES = (S.ENROLLED, S.STUDYING, S.COMPLETED, S.EXPELLED)
-# A stage counts every application that ever reached it, whatever came after.
+# A stage counts every application that ever reached it, whatever came after:
+# the services keep a flag per stage on the application (FUNNEL_STAGES).
 STAGES = {
-    "reviewed": (S.IN_REVIEW, S.WAITLISTED, S.OFFERED, S.REJECTED, S.ENROLLED),
-    "offered": (S.OFFERED,),
-    "enrolled": (S.ENROLLED,),
-    "completed": (S.COMPLETED,),
+    "reviewed": "reached_review",
+    "offered": "reached_offer",
+    "enrolled": "reached_enrolment",
+    "completed": "reached_completion",
 }
 AGE_GROUPS = [
     ("under_14", None, 14),
@@ -54,42 +55,26 @@ class FunnelRow:
         return getattr(self, stage) / self.submitted if self.submitted else None
 
 
-def _stage_counts(applications: QuerySet[Application], group: str | None) -> dict:
-    history = StatusChange.objects.filter(application__in=applications.values("pk"))
-    stages = {
-        stage: Count("application", distinct=True, filter=Q(to_status__in=statuses))
-        for stage, statuses in STAGES.items()
-    }
-    if group is None:
-        return {None: history.aggregate(**stages)}
-    return {
-        row.pop("key"): row
-        for row in history.values(key=F(f"application__{group}")).annotate(**stages)
-    }
-
-
 def funnel(
     applications: QuerySet[Application], *, by: str | None = None
 ) -> list[FunnelRow]:
     """Submitted, reviewed, offered, enrolled and completed, in total or grouped
-    by ``"cohort__program__title"`` or ``"cohort__program__direction__name"``."""
+    by ``"cohort__program__title"`` or ``"cohort__program__direction__name"``:
+    one pass over the applications."""
+    counts = {
+        "submitted": Count("pk"),
+        **{
+            stage: Count("pk", filter=Q(**{flag: True}))
+            for stage, flag in STAGES.items()
+        },
+    }
     if by is None:
-        submitted = {None: applications.count()}
+        rows = [{"key": "", **applications.aggregate(**counts)}]
     else:
-        submitted = dict(
-            applications.order_by()
-            .values_list(by)
-            .annotate(n=Count("pk"))
-            .values_list(by, "n")
+        rows = (
+            applications.order_by().values(key=F(by)).annotate(**counts).order_by("key")
         )
-    stages = _stage_counts(applications, by)
-    empty = dict.fromkeys(STAGES, 0)
-    return [
-        FunnelRow(name=name or "", submitted=count, **{**empty, **stages.get(name, {})})
-        for name, count in sorted(
-            submitted.items(), key=lambda item: str(item[0] or "")
-        )
-    ]
+    return [FunnelRow(name=row.pop("key") or "", **row) for row in rows]
 
 
 def applications_by_month(applications: QuerySet[Application]) -> list[tuple]:

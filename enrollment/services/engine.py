@@ -43,6 +43,7 @@ from ..models import (
     age_on,
     person_key,
     seat_holding_q,
+    stages_reached,
 )
 from ..validators import normalize_snils, validate_snils
 
@@ -313,6 +314,10 @@ def _change_status(
     application.status = to_status
     application.status_changed_at = now
     update = ["status", "status_changed_at"]
+    for flag, reached in stages_reached([to_status]).items():
+        if reached and not getattr(application, flag):
+            setattr(application, flag, True)
+            update.append(flag)
     if to_status == S.OFFERED:
         application.offer_expires_at = now + datetime.timedelta(
             hours=settings.OFFER_VALID_HOURS

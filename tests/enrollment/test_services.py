@@ -507,3 +507,28 @@ def test_service_refuses_a_snils_with_a_wrong_check_number(first_come):
     with pytest.raises(ValidationError) as excinfo:
         submit(first_come, snils="112-233-445 96")
     assert list(excinfo.value.message_dict) == ["snils"]
+
+
+def test_funnel_flags_remember_every_stage_reached(first_come, staff):
+    application = submit(first_come)  # offered at once
+    services.decline_offer(application=application)
+    application.refresh_from_db()
+    assert application.status == S.WITHDRAWN
+    assert (application.reached_review, application.reached_offer) == (True, True)
+    assert (application.reached_enrolment, application.reached_completion) == (
+        False,
+        False,
+    )
+
+
+def test_demo_applications_have_flags_matching_their_history():
+    from django.core.management import call_command
+
+    from enrollment.models import stages_reached
+
+    call_command("seed_demo", applications=80, stdout=__import__("io").StringIO())
+    for application in Application.objects.prefetch_related("history"):
+        statuses = [change.to_status for change in application.history.all()]
+        expected = stages_reached(statuses)
+        actual = {flag: getattr(application, flag) for flag in expected}
+        assert actual == expected, application.pk
