@@ -166,11 +166,16 @@ def _rate(part: int, whole: int) -> str:
     return f"{part / whole:.0%}" if whole else "—"
 
 
-def cohort_queryset(applications: QuerySet[Application], period: Period) -> QuerySet:
+def cohort_queryset(form: ReportForm, period: Period) -> QuerySet:
     """Cohorts starting in the period, of the programs the filters leave."""
-    cohorts = Cohort.objects.exclude(status=Cohort.Status.CANCELLED).filter(
-        program__in=applications.values("cohort__program")
-    )
+    cohorts = Cohort.objects.exclude(status=Cohort.Status.CANCELLED)
+    data = form.cleaned_data if form.is_valid() else {}
+    if data.get("direction"):
+        cohorts = cohorts.filter(program__direction=data["direction"])
+    if data.get("program"):
+        cohorts = cohorts.filter(program=data["program"])
+    if data.get("funding"):
+        cohorts = cohorts.filter(program__funding_sources=data["funding"])
     if period.start:
         cohorts = cohorts.filter(starts_on__gte=timezone.localdate(period.start))
     if period.end:
@@ -178,13 +183,10 @@ def cohort_queryset(applications: QuerySet[Application], period: Period) -> Quer
     return cohorts
 
 
-def build_report(
-    applications: QuerySet[Application],
-    today: datetime.date,
-    period: Period | None = None,
-) -> list[Table]:
+def build_report(form: ReportForm, today: datetime.date) -> list[Table]:
     """Every panel of the dashboard, in order."""
-    period = period or Period(None, None)
+    period = form.period(today)
+    applications = form.applications(today)
     stages = [
         str(_("Submitted")),
         str(_("Reviewed")),
@@ -194,35 +196,36 @@ def build_report(
     ]
     tables: list[Table] = []
 
-    total = enrollment_reports.funnel(applications)[0]
+    per_program = enrollment_reports.funnel_by_program(applications)
+    total = enrollment_reports.add_up("", [row for _direction, row in per_program])
     funnel = Table(
         "funnel",
         str(_("Intake funnel")),
         [str(_("Stage")), str(_("Applications")), str(_("Share of submitted"))],
     )
-    for label, value in zip(
-        stages,
-        [
-            total.submitted,
-            total.reviewed,
-            total.offered,
-            total.enrolled,
-            total.completed,
-        ],
-        strict=True,
-    ):
+    values = [
+        total.submitted,
+        total.reviewed,
+        total.offered,
+        total.enrolled,
+        total.completed,
+    ]
+    for label, value in zip(stages, values, strict=True):
         funnel.rows.append([label, value, _rate(value, total.submitted)])
     tables.append(funnel)
-    for key, by, title in [
-        (
-            "funnel_directions",
-            "cohort__program__direction__name",
-            _("Funnel by direction"),
-        ),
-        ("funnel_programs", "cohort__program__title", _("Funnel by program")),
+    directions: dict[str, list] = {}
+    for direction, row in per_program:
+        directions.setdefault(direction, []).append(row)
+    by_direction = [
+        enrollment_reports.add_up(name, rows)
+        for name, rows in sorted(directions.items())
+    ]
+    for key, rows, title in [
+        ("funnel_directions", by_direction, _("Funnel by direction")),
+        ("funnel_programs", [row for _d, row in per_program], _("Funnel by program")),
     ]:
         table = Table(key, str(title), ["", *stages, str(_("Enrolled of submitted"))])
-        for row in enrollment_reports.funnel(applications, by=by):
+        for row in rows:
             table.rows.append(
                 [
                     row.name,
@@ -266,7 +269,7 @@ def build_report(
         ],
     )
     for cohort, taken, waiting, at_risk in enrollment_reports.cohort_fill(
-        cohort_queryset(applications, period), today=today, now=timezone.now()
+        cohort_queryset(form, period), today=today, now=timezone.now()
     ):
         cohorts.rows.append(
             [

@@ -90,7 +90,7 @@ def reports_dashboard(request: HttpRequest) -> HttpResponse:
         return register_xlsx_response(
             form.completions(today), filename=f"frdo-register-{today:%Y%m%d}.xlsx"
         )
-    tables = reports.build_report(form.applications(today), today, form.period(today))
+    tables = reports.build_report(form, today)
     if request.GET.get("format") == "xlsx":
         panel = request.GET.get("panel")
         chosen = [t for t in tables if t.key == panel] or tables

@@ -9,9 +9,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import (
-    Coalesce,
     ExtractDay,
     ExtractMonth,
     ExtractYear,
@@ -20,7 +19,7 @@ from django.db.models.functions import (
 
 from programs.models import LearnerCategory, ProgramKind
 
-from .models import Application, ApplicationStatus, Employment
+from .models import Application, ApplicationStatus, Employment, seat_holding_q
 
 S = ApplicationStatus
 LEARNER_STATUSES = (S.ENROLLED, S.STUDYING, S.COMPLETED, S.EXPELLED)
@@ -75,6 +74,42 @@ def funnel(
             applications.order_by().values(key=F(by)).annotate(**counts).order_by("key")
         )
     return [FunnelRow(name=row.pop("key") or "", **row) for row in rows]
+
+
+def funnel_by_program(
+    applications: QuerySet[Application],
+) -> list[tuple[str, FunnelRow]]:
+    """The funnel per program with its direction's name, in one grouped pass;
+    totals and directions are exact sums of these rows."""
+    counts = {
+        "submitted": Count("pk"),
+        **{
+            stage: Count("pk", filter=Q(**{flag: True}))
+            for stage, flag in STAGES.items()
+        },
+    }
+    rows = (
+        applications.order_by()
+        .values("cohort__program")
+        .annotate(
+            key=F("cohort__program__title"),
+            direction=F("cohort__program__direction__name"),
+            **counts,
+        )
+        .order_by("key")
+    )
+    result = []
+    for row in rows:
+        row.pop("cohort__program")
+        direction = row.pop("direction")
+        result.append((direction, FunnelRow(name=row.pop("key"), **row)))
+    return result
+
+
+def add_up(name: str, rows) -> FunnelRow:
+    """The sum of funnel rows."""
+    fields = ("submitted", *STAGES)
+    return FunnelRow(name=name, **{f: sum(getattr(r, f) for r in rows) for f in fields})
 
 
 def applications_by_month(applications: QuerySet[Application]) -> list[tuple]:
@@ -153,27 +188,29 @@ def trained_by_kind_form_funding(applications: QuerySet[Application]) -> list[tu
 
 
 def centre_indicators(applications: QuerySet[Application]) -> dict[str, int]:
-    """People reached, career-guidance participants, trained for employers."""
-    return applications.aggregate(
-        reached=Count("person_key", distinct=True),
-        career_guidance=Count(
-            "person_key",
-            distinct=True,
-            filter=Q(
-                cohort__program__kind=ProgramKind.CAREER_GUIDANCE,
-                status__in=LEARNER_STATUSES,
-            ),
-        ),
-        trained_for_employers=Count(
-            "pk",
-            filter=Q(status=S.COMPLETED)
-            & (
-                Q(cohort__program__funding_sources__code="employer")
-                | ~Q(employer_inn="")
-            ),
-            distinct=True,
-        ),
-    )
+    """People reached, career-guidance participants, trained for employers.
+
+    A person is counted once however many applications they made (person_key);
+    ``values().distinct().count()`` lets PostgreSQL hash instead of sorting.
+    """
+    applications = applications.order_by()
+    return {
+        "reached": applications.values("person_key").distinct().count(),
+        "career_guidance": applications.filter(
+            cohort__program__kind=ProgramKind.CAREER_GUIDANCE,
+            status__in=LEARNER_STATUSES,
+        )
+        .values("person_key")
+        .distinct()
+        .count(),
+        "trained_for_employers": applications.filter(status=S.COMPLETED)
+        .filter(
+            Q(cohort__program__funding_sources__code="employer") | ~Q(employer_inn="")
+        )
+        .values("pk")
+        .distinct()
+        .count(),
+    }
 
 
 def employment(applications: QuerySet[Application]) -> dict[str, int]:
@@ -190,40 +227,33 @@ def employment(applications: QuerySet[Application]) -> dict[str, int]:
 
 
 def cohort_fill(cohorts: QuerySet, *, today, now) -> list[tuple]:
-    """Per cohort: capacity, seats taken now, fill rate, people waiting, at risk."""
-    from programs.selectors import annotate_seats
-
+    """Per cohort: seats held now, people waiting, at risk; three grouped queries
+    whatever the number of applications."""
     from .selectors import AT_RISK_DAYS
 
-    rows = []
+    cohorts = list(cohorts.select_related("program").order_by("starts_on", "code"))
+    ids = [cohort.pk for cohort in cohorts]
+    in_cohorts = Application.objects.filter(cohort_id__in=ids).order_by()
+    held = dict(
+        in_cohorts.filter(seat_holding_q(now))
+        .values("cohort")
+        .annotate(n=Count("pk"))
+        .values_list("cohort", "n")
+    )
+    waiting = dict(
+        in_cohorts.filter(status=S.WAITLISTED)
+        .values("cohort")
+        .annotate(n=Count("pk"))
+        .values_list("cohort", "n")
+    )
     horizon = today + datetime.timedelta(days=AT_RISK_DAYS)
-    for cohort in (
-        annotate_seats(cohorts, now=now)
-        # A subquery, not a join: a join would make the seat subqueries run
-        # once per application instead of once per cohort.
-        .annotate(
-            waiting=Coalesce(
-                Subquery(
-                    Application.objects.filter(
-                        cohort=OuterRef("pk"), status=S.WAITLISTED
-                    )
-                    .order_by()
-                    .values("cohort")
-                    .annotate(n=Count("pk"))
-                    .values("n"),
-                    output_field=IntegerField(),
-                ),
-                0,
-            )
-        )
-        .select_related("program")
-        .order_by("starts_on", "code")
-    ):
-        taken = cohort.capacity - cohort.seats_left
+    rows = []
+    for cohort in cohorts:
+        taken = held.get(cohort.pk, 0)
         at_risk = (
             cohort.status == "open"
             and today <= cohort.starts_on <= horizon
-            and cohort.seats_taken < cohort.min_size
+            and taken < cohort.min_size
         )
-        rows.append((cohort, taken, cohort.waiting, at_risk))
+        rows.append((cohort, taken, waiting.get(cohort.pk, 0), at_risk))
     return rows
