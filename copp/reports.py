@@ -85,6 +85,15 @@ class ReportForm(forms.Form):
     funding = forms.ModelChoiceField(
         label=_("Funding"), queryset=FundingSource.objects.all(), required=False
     )
+    group = forms.ChoiceField(
+        label=_("Applications over time"),
+        choices=[("month", _("by month")), ("week", _("by week"))],
+        required=False,
+    )
+
+    def grouping(self) -> str:
+        data = self.cleaned_data if self.is_valid() else {}
+        return data.get("group") or "month"
 
     def period(self, today: datetime.date) -> Period:
         data = self.cleaned_data if self.is_valid() else {}
@@ -239,20 +248,17 @@ def build_report(form: ReportForm, today: datetime.date) -> list[Table]:
             )
         tables.append(table)
 
+    weekly = form.grouping() == "week"
     months = Table(
         "over_time",
-        str(_("Applications by month")),
-        [str(_("Month")), str(_("Applications"))],
+        str(_("Applications by week") if weekly else _("Applications by month")),
+        [str(_("Week from") if weekly else _("Month")), str(_("Applications"))],
     )
-    for month, count in enrollment_reports.applications_by_month(applications):
-        months.rows.append(
-            [
-                timezone.localtime(month).strftime("%m.%Y")
-                if timezone.is_aware(month)
-                else month.strftime("%m.%Y"),
-                count,
-            ]
-        )
+    for start, count in enrollment_reports.applications_over_time(
+        applications, by="week" if weekly else "month"
+    ):
+        start = timezone.localtime(start) if timezone.is_aware(start) else start
+        months.rows.append([start.strftime("%d.%m.%Y" if weekly else "%m.%Y"), count])
     tables.append(months)
 
     cohorts = Table(

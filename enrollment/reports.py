@@ -15,6 +15,7 @@ from django.db.models.functions import (
     ExtractMonth,
     ExtractYear,
     TruncMonth,
+    TruncWeek,
 )
 
 from programs.models import LearnerCategory, ProgramKind
@@ -112,14 +113,18 @@ def add_up(name: str, rows) -> FunnelRow:
     return FunnelRow(name=name, **{f: sum(getattr(r, f) for r in rows) for f in fields})
 
 
-def applications_by_month(applications: QuerySet[Application]) -> list[tuple]:
+def applications_over_time(
+    applications: QuerySet[Application], *, by: str = "month"
+) -> list[tuple]:
+    """Applications per month or per week (weeks start on Monday), Moscow time."""
+    trunc = TruncWeek if by == "week" else TruncMonth
     return list(
-        applications.annotate(month=TruncMonth("submitted_at"))
+        applications.annotate(period=trunc("submitted_at"))
         .order_by()
-        .values("month")
+        .values("period")
         .annotate(n=Count("pk"))
-        .order_by("month")
-        .values_list("month", "n")
+        .order_by("period")
+        .values_list("period", "n")
     )
 
 

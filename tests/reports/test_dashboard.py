@@ -204,3 +204,15 @@ def test_register_of_issued_documents_for_a_period(client, manager, fixture):
     )
     book = openpyxl.load_workbook(io.BytesIO(b"".join(empty.streaming_content)))
     assert len(list(book.active.iter_rows(values_only=True))) == 1
+
+
+def test_applications_by_week_start_on_mondays(client, manager, fixture):
+    response = client.get(URL, {"group": "week"})
+    weeks = dict(table(response, "over_time").rows)
+    # 31.10 (Sat) and 5.10 (Mon); 1.11 (Sun); 10.11 (Tue); 20.11 (Fri).
+    assert weeks == {
+        "05.10.2026": 1,
+        "26.10.2026": 2,
+        "09.11.2026": 1,
+        "16.11.2026": 1,
+    }
