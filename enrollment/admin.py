@@ -817,12 +817,8 @@ class CohortAdmin(SimpleHistoryAdmin, CatalogCohortAdmin):
     change_form_template = "admin/enrollment/cohort/change_form.html"
 
     def get_queryset(self, request):
-        from django.db.models import Count, Q
-
         return annotate_seats(super().get_queryset(request)).annotate(
-            waiting_count=Count(
-                "applications", filter=Q(applications__status=S.WAITLISTED)
-            )
+            waiting_count=selectors.waiting_count_expression()
         )
 
     @admin.display(description=_("seats taken"), ordering="seats_taken")
@@ -839,16 +835,7 @@ class CohortAdmin(SimpleHistoryAdmin, CatalogCohortAdmin):
 
     @admin.display(description=_("at risk"), boolean=True)
     def at_risk(self, cohort: Cohort) -> bool:
-        import datetime
-
-        from django.utils import timezone
-
-        today = timezone.localdate()
-        return (
-            cohort.status == Cohort.Status.OPEN
-            and today <= cohort.starts_on <= today + datetime.timedelta(days=14)
-            and cohort.seats_taken < cohort.min_size
-        )
+        return selectors.is_at_risk(cohort, cohort.seats_taken, timezone.localdate())
 
     def get_urls(self):
         return [

@@ -6,7 +6,6 @@ the period and filters by the caller) and returns plain rows.
 
 from __future__ import annotations
 
-import datetime
 from dataclasses import dataclass
 
 from django.db.models import Count, F, Q, QuerySet
@@ -21,6 +20,7 @@ from django.db.models.functions import (
 from programs.models import LearnerCategory, ProgramKind
 
 from .models import Application, ApplicationStatus, Employment, seat_holding_q
+from .selectors import is_at_risk
 
 S = ApplicationStatus
 LEARNER_STATUSES = (S.ENROLLED, S.STUDYING, S.COMPLETED, S.EXPELLED)
@@ -53,28 +53,6 @@ class FunnelRow:
     def rate(self, stage: str) -> float | None:
         """Share of submitted applications that reached ``stage``."""
         return getattr(self, stage) / self.submitted if self.submitted else None
-
-
-def funnel(
-    applications: QuerySet[Application], *, by: str | None = None
-) -> list[FunnelRow]:
-    """Submitted, reviewed, offered, enrolled and completed, in total or grouped
-    by ``"cohort__program__title"`` or ``"cohort__program__direction__name"``:
-    one pass over the applications."""
-    counts = {
-        "submitted": Count("pk"),
-        **{
-            stage: Count("pk", filter=Q(**{flag: True}))
-            for stage, flag in STAGES.items()
-        },
-    }
-    if by is None:
-        rows = [{"key": "", **applications.aggregate(**counts)}]
-    else:
-        rows = (
-            applications.order_by().values(key=F(by)).annotate(**counts).order_by("key")
-        )
-    return [FunnelRow(name=row.pop("key") or "", **row) for row in rows]
 
 
 def funnel_by_program(
@@ -234,8 +212,6 @@ def employment(applications: QuerySet[Application]) -> dict[str, int]:
 def cohort_fill(cohorts: QuerySet, *, today, now) -> list[tuple]:
     """Per cohort: seats held now, people waiting, at risk; three grouped queries
     whatever the number of applications."""
-    from .selectors import AT_RISK_DAYS
-
     cohorts = list(cohorts.select_related("program").order_by("starts_on", "code"))
     ids = [cohort.pk for cohort in cohorts]
     in_cohorts = Application.objects.filter(cohort_id__in=ids).order_by()
@@ -251,14 +227,10 @@ def cohort_fill(cohorts: QuerySet, *, today, now) -> list[tuple]:
         .annotate(n=Count("pk"))
         .values_list("cohort", "n")
     )
-    horizon = today + datetime.timedelta(days=AT_RISK_DAYS)
     rows = []
     for cohort in cohorts:
         taken = held.get(cohort.pk, 0)
-        at_risk = (
-            cohort.status == "open"
-            and today <= cohort.starts_on <= horizon
-            and taken < cohort.min_size
+        rows.append(
+            (cohort, taken, waiting.get(cohort.pk, 0), is_at_risk(cohort, taken, today))
         )
-        rows.append((cohort, taken, waiting.get(cohort.pk, 0), at_risk))
     return rows

@@ -235,6 +235,28 @@ def duplicate_pairs(*, limit: int = 200) -> list[DuplicatePair]:
     ]
 
 
+def is_at_risk(cohort: Cohort, seats_taken: int, today: datetime.date) -> bool:
+    """An open cohort starting within AT_RISK_DAYS with fewer learners than its minimum."""
+    return (
+        cohort.status == Cohort.Status.OPEN
+        and today <= cohort.starts_on <= today + datetime.timedelta(days=AT_RISK_DAYS)
+        and seats_taken < cohort.min_size
+    )
+
+
+def waiting_count_expression() -> Coalesce:
+    """A cohort annotation: people on its waiting list. A subquery, not a join, so
+    that other per-cohort subqueries run once per cohort, not once per application."""
+    waiting = (
+        Application.objects.filter(cohort=OuterRef("pk"), status=S.WAITLISTED)
+        .order_by()
+        .values("cohort")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(waiting, output_field=IntegerField()), 0)
+
+
 def cohorts_at_risk(*, today: datetime.date | None = None) -> QuerySet[Cohort]:
     """Open cohorts starting within 14 days with fewer learners than their minimum."""
     from programs.selectors import annotate_seats
