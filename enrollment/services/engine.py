@@ -516,7 +516,8 @@ def submit_application(
         again = Application.objects.filter(submission_key=submission_key).first()
         if again is not None:
             return again
-        duplicate = _find_active_duplicate_by_id(cohort_id, email_key, snils_key, key)
+        cohort = Cohort.objects.get(pk=cohort_id)
+        duplicate = _find_active_duplicate(cohort, email_key, snils_key, key)
         if duplicate is None:
             raise
         raise DuplicateApplication(duplicate) from error
@@ -566,12 +567,6 @@ def _find_active_duplicate(
         .filter(same_person)
         .order_by("submitted_at")
         .first()
-    )
-
-
-def _find_active_duplicate_by_id(cohort_id, email_key, snils_key, key):
-    return _find_active_duplicate(
-        Cohort.objects.get(pk=cohort_id), email_key, snils_key, key
     )
 
 
