@@ -90,6 +90,22 @@ def main() -> None:
             page_times.append(time.perf_counter() - started)
         assert response.status_code == 200, response.status_code
         queries = len(captured)
+    from programs.models import Direction
+
+    direction = Direction.objects.order_by("pk").first()
+    other_views = {}
+    for label, query in [
+        ("this year", "?preset=year"),
+        ("by week, all time", "?group=week"),
+        ("one direction", f"?direction={direction.pk}"),
+    ]:
+        times = []
+        for _ in range(3):
+            started = time.perf_counter()
+            response = client.get("/reports/" + query)
+            times.append(time.perf_counter() - started)
+        assert response.status_code == 200, response.status_code
+        other_views[label] = statistics.median(times)
     sql_times = []
     with connection.cursor() as cursor:
         for _ in range(3):
@@ -109,6 +125,8 @@ def main() -> None:
     )
     print(f"  hand-written funnel SQL        {sql * 1000:8.0f} ms  -> {funnel}")
     print(f"  ratio page / one SQL query     {page / sql:8.1f}")
+    for label, seconds in other_views.items():
+        print(f"  page, {label:<24}{seconds * 1000:8.0f} ms")
     print(
         f"  the funnel from the history    {history_time * 1000:8.0f} ms  -> {from_history}"
         f" ({'same' if tuple(from_history) == tuple(funnel) else 'DIFFERENT'})"

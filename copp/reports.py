@@ -16,7 +16,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from enrollment import reports as enrollment_reports
-from enrollment.models import Application, Completion, Sex
+from enrollment.models import Application, Completion, DailyIntake, Sex
 from partners import selectors as partner_selectors
 from partners.models import Agreement, Commitment
 from programs.models import (
@@ -104,32 +104,45 @@ class ReportForm(forms.Form):
             first, last = preset_days(data.get("preset") or "all", today)
         return period_of_days(first, last)
 
+    def program_filters(self, cohort: str) -> dict:
+        """Lookups for the direction, program and funding filters, from the
+        model the report reads through the path to its cohort (``cohort``)."""
+        data = self.cleaned_data if self.is_valid() else {}
+        program = f"{cohort}__program" if cohort else "program"
+        lookups = {
+            f"{program}__direction": data.get("direction"),
+            program: data.get("program"),
+            f"{program}__funding_sources": data.get("funding"),
+        }
+        return {lookup: value for lookup, value in lookups.items() if value}
+
     def applications(self, today: datetime.date) -> QuerySet[Application]:
         """The applications the report is about: submitted in the period, filtered."""
         period = self.period(today)
-        data = self.cleaned_data if self.is_valid() else {}
-        applications = Application.objects.all()
+        applications = Application.objects.filter(**self.program_filters("cohort"))
         if period.start:
             applications = applications.filter(submitted_at__gte=period.start)
         if period.end:
             applications = applications.filter(submitted_at__lt=period.end)
-        if data.get("direction"):
-            applications = applications.filter(
-                cohort__program__direction=data["direction"]
-            )
-        if data.get("program"):
-            applications = applications.filter(cohort__program=data["program"])
-        if data.get("funding"):
-            applications = applications.filter(
-                cohort__program__funding_sources=data["funding"]
-            )
         return applications
+
+    def daily_intake(self, today: datetime.date) -> QuerySet[DailyIntake]:
+        """The daily intake figures of the same applications (the period's bounds
+        are Moscow midnights, so whole days of submission)."""
+        period = self.period(today)
+        daily = DailyIntake.objects.filter(**self.program_filters("cohort"))
+        if period.start:
+            daily = daily.filter(day__gte=timezone.localdate(period.start))
+        if period.end:
+            daily = daily.filter(day__lt=timezone.localdate(period.end))
+        return daily
 
     def completions(self, today: datetime.date) -> QuerySet[Completion]:
         """Documents issued in the period (by date of issue), filtered alike."""
         period = self.period(today)
-        data = self.cleaned_data if self.is_valid() else {}
-        completions = Completion.objects.all()
+        completions = Completion.objects.filter(
+            **self.program_filters("application__cohort")
+        )
         if period.start:
             completions = completions.filter(
                 issued_on__gte=timezone.localdate(period.start)
@@ -137,17 +150,6 @@ class ReportForm(forms.Form):
         if period.end:
             completions = completions.filter(
                 issued_on__lt=timezone.localdate(period.end)
-            )
-        program = "application__cohort__program"
-        if data.get("direction"):
-            completions = completions.filter(
-                **{f"{program}__direction": data["direction"]}
-            )
-        if data.get("program"):
-            completions = completions.filter(**{program: data["program"]})
-        if data.get("funding"):
-            completions = completions.filter(
-                **{f"{program}__funding_sources": data["funding"]}
             )
         return completions
 
@@ -177,14 +179,9 @@ def _rate(part: int, whole: int) -> str:
 
 def cohort_queryset(form: ReportForm, period: Period) -> QuerySet:
     """Cohorts starting in the period, of the programs the filters leave."""
-    cohorts = Cohort.objects.exclude(status=Cohort.Status.CANCELLED)
-    data = form.cleaned_data if form.is_valid() else {}
-    if data.get("direction"):
-        cohorts = cohorts.filter(program__direction=data["direction"])
-    if data.get("program"):
-        cohorts = cohorts.filter(program=data["program"])
-    if data.get("funding"):
-        cohorts = cohorts.filter(program__funding_sources=data["funding"])
+    cohorts = Cohort.objects.exclude(status=Cohort.Status.CANCELLED).filter(
+        **form.program_filters("")
+    )
     if period.start:
         cohorts = cohorts.filter(starts_on__gte=timezone.localdate(period.start))
     if period.end:
@@ -205,7 +202,8 @@ def build_report(form: ReportForm, today: datetime.date) -> list[Table]:
     ]
     tables: list[Table] = []
 
-    per_program = enrollment_reports.funnel_by_program(applications)
+    daily = form.daily_intake(today)
+    per_program = enrollment_reports.funnel_by_program(daily)
     total = enrollment_reports.add_up("", [row for _direction, row in per_program])
     funnel = Table(
         "funnel",
@@ -255,9 +253,8 @@ def build_report(form: ReportForm, today: datetime.date) -> list[Table]:
         [str(_("Week from") if weekly else _("Month")), str(_("Applications"))],
     )
     for start, count in enrollment_reports.applications_over_time(
-        applications, by="week" if weekly else "month"
+        daily, by="week" if weekly else "month"
     ):
-        start = timezone.localtime(start) if timezone.is_aware(start) else start
         months.rows.append([start.strftime("%d.%m.%Y" if weekly else "%m.%Y"), count])
     tables.append(months)
 

@@ -75,6 +75,16 @@ FUNNEL_STAGES: dict[str, tuple[str, ...]] = {
 }
 
 
+# The counter of DailyIntake that each funnel flag adds to.
+STAGE_COUNTERS: dict[str, str] = {
+    "reached_review": "reviewed",
+    "reached_offer": "offered",
+    "reached_enrolment": "enrolled",
+    "reached_completion": "completed",
+}
+FUNNEL_COUNTERS = ("submitted", *STAGE_COUNTERS.values())
+
+
 def stages_reached(statuses) -> dict[str, bool]:
     """The funnel flags of an application that has been through ``statuses``."""
     seen = set(statuses)
@@ -319,8 +329,13 @@ class Application(models.Model):
             models.Index(fields=["status", "offer_expires_at"]),
             models.Index(fields=["email_key"]),
             models.Index(fields=["snils_key"]),
-            models.Index(fields=["person_key"]),
-            models.Index(fields=["applicant"]),
+            # Finds a person's applications, and counts people reached in a
+            # period and cohorts from the index alone (PostgreSQL).
+            models.Index(
+                fields=["person_key"],
+                include=["submitted_at", "cohort"],
+                name="application_person_reach",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -672,3 +687,40 @@ class SeatReservation(models.Model):
 
     def is_active(self, today: datetime.date | None = None) -> bool:
         return (today or timezone.localdate()) < self.release_on
+
+
+class DailyIntake(models.Model):
+    """Applications submitted on one day (Moscow time) to one cohort, and how many
+    of them have reached each stage of the funnel since.
+
+    Kept by the services with every submission and change of status, in the same
+    transaction, so the report's funnel and applications over time add up a few
+    thousand of these rows instead of reading every application.
+    ``rebuild_daily_intake`` recomputes them from the applications.
+    """
+
+    day = models.DateField(_("day of submission"))
+    cohort = models.ForeignKey(
+        Cohort,
+        on_delete=models.PROTECT,
+        related_name="daily_intake",
+        verbose_name=_("cohort"),
+    )
+    submitted = models.PositiveIntegerField(_("submitted"), default=0)
+    reviewed = models.PositiveIntegerField(_("reviewed"), default=0)
+    offered = models.PositiveIntegerField(_("offered"), default=0)
+    enrolled = models.PositiveIntegerField(_("enrolled"), default=0)
+    completed = models.PositiveIntegerField(_("completed"), default=0)
+
+    class Meta:
+        ordering = ["day", "cohort"]
+        verbose_name = _("daily intake")
+        verbose_name_plural = _("daily intake")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "cohort"], name="daily_intake_one_per_day_and_cohort"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.cohort_id}"

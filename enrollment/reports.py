@@ -6,9 +6,10 @@ the period and filters by the caller) and returns plain rows.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import (
     ExtractDay,
     ExtractMonth,
@@ -19,19 +20,21 @@ from django.db.models.functions import (
 
 from programs.models import LearnerCategory, ProgramKind
 
-from .models import Application, ApplicationStatus, Employment, seat_holding_q
+from .models import (
+    FUNNEL_COUNTERS,
+    Application,
+    ApplicationStatus,
+    DailyIntake,
+    Employment,
+    seat_holding_q,
+)
 from .selectors import is_at_risk
 
 S = ApplicationStatus
 LEARNER_STATUSES = (S.ENROLLED, S.STUDYING, S.COMPLETED, S.EXPELLED)
 # A stage counts every application that ever reached it, whatever came after:
-# the services keep a flag per stage on the application (FUNNEL_STAGES).
-STAGES = {
-    "reviewed": "reached_review",
-    "offered": "reached_offer",
-    "enrolled": "reached_enrolment",
-    "completed": "reached_completion",
-}
+# the services keep a flag per stage on the application and count it in the
+# daily intake figures (DailyIntake) of the day the application was submitted.
 AGE_GROUPS = [
     ("under_14", None, 14),
     ("14_17", 14, 18),
@@ -56,24 +59,17 @@ class FunnelRow:
 
 
 def funnel_by_program(
-    applications: QuerySet[Application],
+    daily: QuerySet[DailyIntake],
 ) -> list[tuple[str, FunnelRow]]:
-    """The funnel per program with its direction's name, in one grouped pass;
-    totals and directions are exact sums of these rows."""
-    counts = {
-        "submitted": Count("pk"),
-        **{
-            stage: Count("pk", filter=Q(**{flag: True}))
-            for stage, flag in STAGES.items()
-        },
-    }
+    """The funnel per program with its direction's name, summed from the daily
+    intake figures; totals and directions are exact sums of these rows."""
     rows = (
-        applications.order_by()
+        daily.order_by()
         .values("cohort__program")
         .annotate(
             key=F("cohort__program__title"),
             direction=F("cohort__program__direction__name"),
-            **counts,
+            **{name: Sum(name) for name in FUNNEL_COUNTERS},
         )
         .order_by("key")
     )
@@ -87,20 +83,22 @@ def funnel_by_program(
 
 def add_up(name: str, rows) -> FunnelRow:
     """The sum of funnel rows."""
-    fields = ("submitted", *STAGES)
-    return FunnelRow(name=name, **{f: sum(getattr(r, f) for r in rows) for f in fields})
+    return FunnelRow(
+        name=name, **{f: sum(getattr(r, f) for r in rows) for f in FUNNEL_COUNTERS}
+    )
 
 
 def applications_over_time(
-    applications: QuerySet[Application], *, by: str = "month"
-) -> list[tuple]:
-    """Applications per month or per week (weeks start on Monday), Moscow time."""
+    daily: QuerySet[DailyIntake], *, by: str = "month"
+) -> list[tuple[datetime.date, int]]:
+    """Applications per month or per week (weeks start on Monday), by the day of
+    submission in Moscow time."""
     trunc = TruncWeek if by == "week" else TruncMonth
     return list(
-        applications.annotate(period=trunc("submitted_at"))
+        daily.annotate(period=trunc("day"))
         .order_by()
         .values("period")
-        .annotate(n=Count("pk"))
+        .annotate(n=Sum("submitted"))
         .order_by("period")
         .values_list("period", "n")
     )
@@ -218,13 +216,13 @@ def cohort_fill(cohorts: QuerySet, *, today, now) -> list[tuple]:
     held = dict(
         in_cohorts.filter(seat_holding_q(now))
         .values("cohort")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
         .values_list("cohort", "n")
     )
     waiting = dict(
         in_cohorts.filter(status=S.WAITLISTED)
         .values("cohort")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
         .values_list("cohort", "n")
     )
     rows = []

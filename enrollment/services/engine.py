@@ -46,6 +46,7 @@ from ..models import (
     stages_reached,
 )
 from ..validators import normalize_snils, validate_snils
+from . import figures
 
 S = ApplicationStatus
 ALLOWED_CONTENT_TYPES = {
@@ -314,10 +315,14 @@ def _change_status(
     application.status = to_status
     application.status_changed_at = now
     update = ["status", "status_changed_at"]
-    for flag, reached in stages_reached([to_status]).items():
-        if reached and not getattr(application, flag):
-            setattr(application, flag, True)
-            update.append(flag)
+    new_stages = [
+        flag
+        for flag, reached in stages_reached([to_status]).items()
+        if reached and not getattr(application, flag)
+    ]
+    for flag in new_stages:
+        setattr(application, flag, True)
+    update += new_stages
     if to_status == S.OFFERED:
         application.offer_expires_at = now + datetime.timedelta(
             hours=settings.OFFER_VALID_HOURS
@@ -329,6 +334,7 @@ def _change_status(
         application.offer_accepted_at = None
         update += ["offer_expires_at", "offer_accepted_at"]
     application.save(update_fields=update)
+    figures.count_stages(application, new_stages)
     StatusChange.objects.create(
         application=application,
         from_status=from_status,
@@ -489,6 +495,7 @@ def submit_application(
                 snils_key=snils_key,
                 person_key=key,
             )
+            figures.count_submission(application)
             StatusChange.objects.create(
                 application=application,
                 to_status=S.SUBMITTED,

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from enrollment import services
 from enrollment.models import Application, ApplicationStatus, StatusChange
+from enrollment.services.figures import daily_intake_agrees
 from programs.models import Cohort
 from tests.factories import CohortFactory, submit
 
@@ -73,6 +74,7 @@ def test_fifty_applicants_at_once_get_exactly_five_seats(postgresql):
         .values_list("application_id", flat=True)
     )
     assert queued == [a.pk for a in by_time[5:]]
+    assert daily_intake_agrees()  # the report's counters, kept change by change
 
 
 def test_the_same_form_sent_ten_times_at_once_makes_one_application(postgresql):
@@ -162,6 +164,7 @@ def test_acceptances_withdrawals_and_expiry_never_overbook(
     waiting = Application.objects.filter(cohort=cohort, status=S.WAITLISTED).count()
     # Nobody waits while a seat is free.
     assert waiting == 0 or taken == capacity
+    assert daily_intake_agrees()  # the report's counters, kept change by change
 
 
 def test_two_staff_acting_on_one_application_at_once(postgresql, django_user_model):
