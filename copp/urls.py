@@ -7,7 +7,7 @@ from django.views.decorators.cache import cache_page
 
 from enrollment import urls as enrollment_urls
 
-from . import views
+from . import accessibility, views
 from .sitemaps import SITEMAPS
 
 admin.site.site_header = _("Centre for advanced professional training: back office")
@@ -33,6 +33,7 @@ urlpatterns = [
 # Russian pages live at the root, English ones under /en/.
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
+    path("accessibility/", accessibility.choose, name="accessibility"),
     path("programs/", include("programs.urls")),
     path("partners/", include("partners.urls")),
     path(

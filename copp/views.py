@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.cache import cache_page, never_cache
 from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_cookie
 
 from enrollment import selectors as enrollment
 from enrollment.exports import register_xlsx_response
@@ -27,6 +28,7 @@ logger = logging.getLogger(__name__)
 
 
 @cache_page(settings.CATALOG_CACHE_SECONDS)
+@vary_on_cookie  # the version for the visually impaired is a cookie
 def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -60,6 +62,8 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
     lines = [
         "User-agent: *",
         "Disallow: /admin/",
+        "Disallow: /accessibility/",
+        "Disallow: /en/accessibility/",
         "Allow: /",
         f"Sitemap: {sitemap}",
     ]

@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import cache_page
+from django.views.decorators.vary import vary_on_cookie
 
 from . import selectors
 from .forms import CatalogFilterForm
@@ -17,6 +18,7 @@ PAGE_SIZE = 12
 
 
 @cache_page(settings.CATALOG_CACHE_SECONDS)
+@vary_on_cookie  # the version for the visually impaired is a cookie
 def program_list(request: HttpRequest) -> HttpResponse:
     form = CatalogFilterForm(request.GET or None)
     filters = form.to_filters() if form.is_bound else selectors.CatalogFilters()
@@ -40,6 +42,7 @@ def program_list(request: HttpRequest) -> HttpResponse:
 
 
 @cache_page(settings.CATALOG_CACHE_SECONDS)
+@vary_on_cookie  # the version for the visually impaired is a cookie
 def program_detail(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         program = selectors.get_published_program(slug)

@@ -64,6 +64,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "copp.context_processors.site",
+                "copp.accessibility.context",
             ],
         },
     },
