@@ -6,6 +6,7 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
+from enrollment import services
 from enrollment.models import Application
 from programs.models import Cohort
 from tests.factories import PDF_BYTES, PNG_BYTES, CohortFactory, ProgramFactory
@@ -27,8 +28,9 @@ def pdf(name: str) -> dict:
 
 @pytest.fixture
 def cohort():
+    ProgramFactory(title="Сварщик ручной дуговой сварки", slug="welder", price=15000)
     program = ProgramFactory(
-        title="Оператор станков с ЧПУ", slug="cnc-operator", min_age=16
+        title="Оператор станков с ЧПУ", slug="cnc-operator", min_age=16, price=0
     )
     return CohortFactory(
         program=program,
@@ -54,8 +56,17 @@ def fill_adult(page) -> None:
     field(page, "Образование").select_option("secondary_general")
 
 
-def test_person_applies_follows_the_link_uploads_and_accepts(page, cohort):
-    page.goto("/programs/cnc-operator/")
+def test_person_finds_applies_uploads_what_staff_asked_for_and_accepts(
+    page, cohort, admin_user, live_server
+):
+    # Found by search, then narrowed by a filter.
+    page.goto("/")
+    page.get_by_label("Поиск программ").fill("станков")
+    page.get_by_role("button", name="Найти программу").click()
+    page.get_by_label("Стоимость").select_option("free")
+    page.get_by_role("button", name="Применить фильтры").click()
+    expect(page.get_by_role("status")).to_have_text("Найдена 1 программа")
+    page.get_by_role("link", name="Оператор станков с ЧПУ").click()
     page.get_by_role("link", name=re.compile("Подать заявку")).click()
     expect(page.get_by_role("heading", name="Заявка на обучение")).to_be_visible()
     # An adult does not see the guardian block.
@@ -76,16 +87,26 @@ def test_person_applies_follows_the_link_uploads_and_accepts(page, cohort):
     application = Application.objects.get()
     assert application.documents.count() == 2
 
+    # Staff find the scan of the school certificate unreadable and ask again.
+    education = application.documents.get(kind="education")
+    services.reject_document(
+        document=education,
+        actor=services.Actor.staff(admin_user),
+        reason="Скан нечитаемый, пришлите, пожалуйста, заново",
+    )
+
     # The e-mail carries the secret link; the person opens it later.
     link = re.search(r"http://\S+/applications/\S+/", mail.outbox[0].body).group(0)
-    page.goto(link.replace("http://127.0.0.1:8000", page.url.split("/applications")[0]))
+    page.goto(link.replace("http://127.0.0.1:8000", live_server.url))
     expect(page.get_by_text("паспорт.pdf")).to_be_visible()
+    expect(page.get_by_text("Скан нечитаемый")).to_be_visible()
 
-    field(page, "Документ").select_option("snils")
-    field(page, "Файл").set_input_files(pdf("snils.pdf"))
+    field(page, "Документ").select_option("education")
+    field(page, "Файл").set_input_files(pdf("аттестат.pdf"))
     page.get_by_role("button", name="Загрузить").click()
     expect(page.get_by_role("alert")).to_contain_text("Документ добавлен")
-    expect(page.get_by_text("snils.pdf")).to_be_visible()
+    expect(page.get_by_text("аттестат.pdf")).to_be_visible()
+    assert application.documents.filter(kind="education", status="pending").exists()
 
     page.get_by_role("button", name="Подтвердить место").click()
     expect(page.get_by_role("alert")).to_contain_text("подтвердили")
@@ -93,23 +114,46 @@ def test_person_applies_follows_the_link_uploads_and_accepts(page, cohort):
     assert application.offer_accepted_at is not None
 
 
-def test_minor_sees_the_guardian_block_and_mistakes_next_to_fields(page, cohort):
+def test_mistakes_are_shown_next_to_their_fields_and_nothing_typed_is_lost(
+    page, cohort
+):
     page.goto(f"/apply/{cohort.pk}/")
     fill_adult(page)
     young = cohort.starts_on.replace(year=cohort.starts_on.year - 16).isoformat()
     field(page, "Дата рождения").fill(young)
     expect(page.locator("#representative")).to_be_visible()
     field(page, "СНИЛС").fill("112-233-445 96")
+    # 20 MB, and a program renamed to look like a PDF.
+    page.get_by_label("Паспорт или свидетельство о рождении").set_input_files(
+        {
+            "name": "паспорт.pdf",
+            "mimeType": "application/pdf",
+            "buffer": b"%PDF-1.4\n" + b"0" * (20 * 1024 * 1024),
+        }
+    )
+    page.get_by_label("Документ об образовании").set_input_files(
+        {
+            "name": "diplom.pdf",
+            "mimeType": "application/pdf",
+            "buffer": b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 4096,
+        }
+    )
     page.get_by_label(re.compile("Согласие на обработку персональных данных")).check()
     page.get_by_role("button", name="Отправить заявку").click()
 
     expect(page.locator("#form-errors")).to_be_visible()
-    expect(page.locator("#id_snils")).to_have_class(re.compile("is-invalid"))
-    expect(page.get_by_text("контрольное число", exact=False)).to_be_visible()
-    expect(page.locator("#id_representative_name")).to_have_class(
-        re.compile("is-invalid")
-    )
+    for field_id, message in [
+        ("id_snils", "контрольное число"),
+        ("id_representative_name", "нет 18 лет"),
+        ("id_document_passport", "10 МБ"),
+        ("id_document_education", "PDF, JPEG и PNG"),
+    ]:
+        expect(page.locator(f"#{field_id}")).to_have_attribute("aria-invalid", "true")
+        expect(page.locator(f"#{field_id}_error")).to_contain_text(message)
     # Nothing typed is lost.
     expect(field(page, "Фамилия")).to_have_value("Смирнова")
     expect(field(page, "Электронная почта")).to_have_value("anna@example.org")
+    expect(field(page, "СНИЛС")).to_have_value("112-233-445 96")
+    expect(field(page, "Дата рождения")).to_have_value(young)
+    expect(page.get_by_label("Женский")).to_be_checked()
     assert Application.objects.count() == 0
