@@ -12,6 +12,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -194,11 +195,11 @@ def build_report(form: ReportForm, today: datetime.date) -> list[Table]:
     period = form.period(today)
     applications = form.applications(today)
     stages = [
-        str(_("Submitted")),
-        str(_("Reviewed")),
-        str(_("Offered")),
-        str(_("Enrolled")),
-        str(_("Completed")),
+        str(pgettext_lazy("funnel stage", "Submitted")),
+        str(pgettext_lazy("funnel stage", "Reviewed")),
+        str(pgettext_lazy("funnel stage", "Offered")),
+        str(pgettext_lazy("funnel stage", "Enrolled")),
+        str(pgettext_lazy("funnel stage", "Completed")),
     ]
     tables: list[Table] = []
 
@@ -208,7 +209,11 @@ def build_report(form: ReportForm, today: datetime.date) -> list[Table]:
     funnel = Table(
         "funnel",
         str(_("Intake funnel")),
-        [str(_("Stage")), str(_("Applications")), str(_("Share of submitted"))],
+        [
+            str(_("Stage")),
+            str(pgettext_lazy("number of", "Applications")),
+            str(_("Share of submitted")),
+        ],
     )
     values = [
         total.submitted,
@@ -250,7 +255,10 @@ def build_report(form: ReportForm, today: datetime.date) -> list[Table]:
     months = Table(
         "over_time",
         str(_("Applications by week") if weekly else _("Applications by month")),
-        [str(_("Week from") if weekly else _("Month")), str(_("Applications"))],
+        [
+            str(_("Week from") if weekly else _("Month")),
+            str(pgettext_lazy("number of", "Applications")),
+        ],
     )
     for start, count in enrollment_reports.applications_over_time(
         daily, by="week" if weekly else "month"
@@ -410,7 +418,7 @@ def build_report(form: ReportForm, today: datetime.date) -> list[Table]:
             str(_("Employment after training")),
             [str(_("Figure")), str(_("Learners"))],
             [
-                [str(_("Completed")), jobs["completed"]],
+                [str(pgettext_lazy("funnel stage", "Completed")), jobs["completed"]],
                 [str(_("Employment recorded")), jobs["recorded"]],
                 [str(_("Employed")), jobs["employed"]],
                 [str(_("Employed by a known employer (ИНН)")), jobs["by_partners"]],

@@ -32,6 +32,12 @@ def chromium_path() -> str | None:
     return os.environ.get("CHROMIUM") or shutil.which("chromium")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _fresh_artifacts():
+    """Artifacts of earlier runs would mislead: start each run with none."""
+    shutil.rmtree(ARTIFACTS, ignore_errors=True)
+
+
 @pytest.fixture(scope="session")
 def browser():
     path = chromium_path()
