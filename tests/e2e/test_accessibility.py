@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime
 import io
 import re
-from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -22,15 +21,13 @@ from playwright.sync_api import expect
 from enrollment.models import Application
 from partners.models import Partner
 from programs.models import Cohort, ProgramKind
+from tests.e2e.axe import axe_violations
 from tests.factories import PDF_BYTES, CohortFactory, ProgramFactory, submit
 
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.django_db(transaction=True),
 ]
-
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 
 
 @pytest.fixture(autouse=True)
@@ -91,22 +88,6 @@ def public_pages(site) -> dict[str, str]:
         "home in English": "/en/",
         "application form in English": f"/en/apply/{cohort.pk}/",
     }
-
-
-def axe_violations(page) -> list[str]:
-    """Serious and critical axe-core violations on the page, readable."""
-    assert AXE.exists(), "axe-core is missing: run `make install` (npm ci)"
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate(
-        """tags => axe.run(document, {runOnly: {type: "tag", values: tags}})""",
-        AXE_TAGS,
-    )
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} — "
-        + ", ".join(str(node["target"]) for node in v["nodes"][:5])
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 def test_axe_finds_nothing_serious_on_public_pages(page, site):

@@ -20,6 +20,7 @@ from enrollment import services
 from enrollment.models import Application, ApplicationStatus
 from partners.models import Agreement, Partner
 from programs.models import Cohort
+from tests.e2e.axe import axe_violations
 from tests.factories import (
     CohortFactory,
     DirectionFactory,
@@ -176,6 +177,7 @@ def test_manager_reads_the_dashboard_changes_the_period_and_downloads_xlsx(
     ):
         expect(page.get_by_role("heading", name=panel)).to_be_visible()
     expect(page.get_by_role("heading", name=re.compile("1-ПК, 1-ПО"))).to_be_visible()
+    assert axe_violations(page) == []
     funnel = page.locator("#panel-funnel").locator("xpath=..").locator("xpath=..")
     expect(funnel.get_by_role("row", name=re.compile("^Подано 4"))).to_be_visible()
 
