@@ -76,6 +76,13 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     return render(request, "404.html", status=404)
 
 
+def too_many_requests(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """A rate limit was reached: say so kindly, and when to come back."""
+    response = render(request, "429.html", status=429)
+    response["Retry-After"] = "600"
+    return response
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     # No context processors and no database: whatever broke may break again.
     template = loader.get_template("500.html")

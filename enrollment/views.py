@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from copp.security import client_ip, limit_posts
 from programs.models import Cohort
 from programs.selectors import annotate_seats
 
@@ -25,7 +26,7 @@ from .models import Application, ConsentText, Document, StatusChange
 
 def _evidence(request: HttpRequest) -> services.Evidence:
     return services.Evidence(
-        ip_address=request.META.get("REMOTE_ADDR") or None,
+        ip_address=client_ip(request) or None,
         user_agent=request.META.get("HTTP_USER_AGENT", ""),
     )
 
@@ -41,6 +42,7 @@ def _private(response: HttpResponse) -> HttpResponse:
 
 
 @never_cache
+@limit_posts("apply")
 def apply(request: HttpRequest, cohort_id: int) -> HttpResponse:
     cohort = get_object_or_404(
         annotate_seats(
@@ -130,6 +132,7 @@ def status(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @require_POST
+@limit_posts("upload")
 def upload(request: HttpRequest, token: str) -> HttpResponse:
     application = _application_or_404(token)
     form = DocumentUploadForm(request.POST, request.FILES)
@@ -220,6 +223,7 @@ def _file_response(item: Document) -> FileResponse:
     return response
 
 
+@limit_posts("lost_link")
 def lost_link(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = LostLinkForm(request.POST)

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -31,6 +32,9 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "bootstrap",
+    "csp",
+    "axes",
+    "django_ratelimit",
     "copp",
     "programs",
     "enrollment",
@@ -39,6 +43,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -47,6 +53,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_ratelimit.middleware.RatelimitMiddleware",
+    # Last, as django-axes asks: it answers locked-out logins.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "copp.urls"
@@ -87,6 +96,12 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://copp")}
+
+AUTHENTICATION_BACKENDS = [
+    # Refuses logins while an address and user name are locked out.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {
@@ -161,3 +176,66 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
+
+
+# --- Security headers, in every environment (the tests see what production sends).
+# Scripts and styles come from the portal only: no inline script, no CDN.
+# JSON-LD and json_script blocks are data, never executed, so they need no
+# exception.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "camera",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+    )
+}
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# --- Abuse: rate limits per client address (django-ratelimit, in the shared
+# cache) and a lockout after repeated failed staff logins (django-axes).
+RATE_LIMITS = {
+    "apply": env("RATE_LIMIT_APPLY", default="20/h"),
+    "lost_link": env("RATE_LIMIT_LOST_LINK", default="10/h"),
+    "upload": env("RATE_LIMIT_UPLOAD", default="60/h"),
+}
+RATELIMIT_VIEW = "copp.views.too_many_requests"
+# Behind the proxy, the address it saw (docs/deployment.md: HTTP_X_REAL_IP).
+CLIENT_IP_HEADER = env("CLIENT_IP_HEADER", default="REMOTE_ADDR")
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)
+# One person guessing one account from one address is locked out; others are not.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "429.html"
+AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "copp.security.client_ip"
+# Development and tests run in one process with a local-memory cache; production
+# requires the shared Redis cache (copp.settings.production).
+# SQLite ignores the covering part of an index (INCLUDE); PostgreSQL uses it.
+SILENCED_SYSTEM_CHECKS = [
+    "django_ratelimit.E003",
+    "django_ratelimit.W001",
+    "models.W040",
+]

@@ -67,6 +67,16 @@ def page(request, browser, live_server):
     )
     context.set_default_timeout(10_000)
     page = context.new_page()
+    # Whatever the Content-Security-Policy blocks is a defect of the page.
+    blocked: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            blocked.append(message.text)
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
     yield page
     report = getattr(request.node, "report_call", None)
     if report is not None and report.failed:
@@ -75,3 +85,4 @@ def page(request, browser, live_server):
         page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
         (ARTIFACTS / f"{name}.html").write_text(page.content(), encoding="utf-8")
     context.close()
+    assert blocked == [], "blocked by the Content-Security-Policy"

@@ -6,6 +6,7 @@ import openpyxl
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.http import HttpRequest
 from django.urls import reverse
 
 from copp import roles
@@ -22,7 +23,10 @@ def test_ten_applications_from_submission_to_completion(client, settings):
     call_command("create_demo_accounts", stdout=io.StringIO())
     user = get_user_model().objects.get(username="intake")
     assert user.groups.filter(name=roles.INTAKE).exists()
-    assert client.login(username="intake", password="demo-copp-2026")
+    # django-axes checks every login against the request it came with.
+    assert client.login(
+        request=HttpRequest(), username="intake", password="demo-copp-2026"
+    )
 
     cohort = CohortFactory(admission_mode=Cohort.AdmissionMode.REVIEW, capacity=10)
     applications = [

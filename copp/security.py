@@ -1,0 +1,30 @@
+"""Who is asking, and how often: the client's address and the rate limits of
+the public forms (django-ratelimit, counted in the shared cache)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest
+from django_ratelimit.decorators import ratelimit
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The client's address: the header the proxy sets (``CLIENT_IP_HEADER``,
+    e.g. X-Real-IP from nginx), or the socket's address without a proxy."""
+    value = request.META.get(settings.CLIENT_IP_HEADER) or request.META.get(
+        "REMOTE_ADDR", ""
+    )
+    return value.split(",")[0].strip()
+
+
+def client_ip_key(group: str, request: HttpRequest) -> str:
+    return client_ip(request)
+
+
+def rate_of(group: str, request: HttpRequest) -> str:
+    return settings.RATE_LIMITS[group]
+
+
+def limit_posts(group: str, key=client_ip_key):
+    """At most ``RATE_LIMITS[group]`` POSTs per key; beyond that the 429 page."""
+    return ratelimit(group=group, key=key, rate=rate_of, method="POST", block=True)
