@@ -4,6 +4,8 @@ that every message appears at once, next to its field."""
 
 from __future__ import annotations
 
+import logging
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Fieldset, Layout, Submit
 from django import forms
@@ -27,6 +29,9 @@ DOCUMENT_FIELDS = {
     DocumentKind.OTHER: "document_other",
 }
 FILE_ACCEPT = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
+
+
+logger = logging.getLogger(__name__)
 
 
 def add_errors(form: forms.Form, error: ValidationError) -> None:
@@ -84,7 +89,30 @@ class DocumentField(forms.FileField):
         return upload
 
 
-class ApplicationForm(forms.Form):
+class HoneypotMixin(forms.Form):
+    """A field people never see (hidden by the stylesheet, not announced) and
+    naive bots fill in: a form that has it filled is refused."""
+
+    website = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("website"):
+            logger.info("A form was refused: its honeypot field was filled in.")
+            raise ValidationError(
+                _("The form could not be sent. Please try again."), code="honeypot"
+            )
+        return data
+
+
+HONEYPOT = Div("website", css_class="hp-field")
+
+
+class ApplicationForm(HoneypotMixin, forms.Form):
     last_name = forms.CharField(
         label=_("Last name"),
         max_length=100,
@@ -279,6 +307,7 @@ class ApplicationForm(forms.Form):
             ),
             Fieldset(_("Consents"), *consent_layout),
             "submission_key",
+            HONEYPOT,
             Submit("submit", _("Send the application"), css_class="btn-lg mt-2"),
         )
 
@@ -351,11 +380,17 @@ class DocumentUploadForm(forms.Form):
     file = DocumentField(label=_("File"), required=True)
 
 
-class LostLinkForm(forms.Form):
+class LostLinkForm(HoneypotMixin, forms.Form):
     email = forms.EmailField(
         label=_("E-mail you applied with"),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout("email", HONEYPOT)
 
 
 # --- The back office -----------------------------------------------------------------

@@ -2,6 +2,7 @@ import datetime
 import uuid
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -301,3 +302,29 @@ def test_consent_text_page(client):
     assert "152" in response.content.decode() or "обработк" in response.content.decode()
     assert client.get("/consent/processing/?version=" + "9" * 5000).status_code == 404
     assert client.get("/consent/nothing/").status_code == 404
+
+
+def test_a_form_with_the_honeypot_filled_is_refused_and_nothing_is_saved(
+    client, cohort, mailoutbox
+):
+    response = client.post(apply_url(cohort), form_data(website="http://spam.example"))
+    assert response.status_code == 200
+    assert "Не удалось отправить форму" in response.content.decode()
+    assert Application.objects.count() == 0
+    response = client.post(
+        reverse("enrollment:lost_link"),
+        {"email": "anna@example.org", "website": "x"},
+    )
+    assert response.status_code == 200
+    assert mailoutbox == []
+
+
+def test_people_never_see_the_honeypot(client, cohort):
+    for url in (apply_url(cohort), reverse("enrollment:lost_link")):
+        html = client.get(url).content.decode()
+        assert 'class="hp-field"' in html and 'name="website"' in html
+    css = (settings.BASE_DIR / "static" / "css" / "site.css").read_text()
+    assert ".hp-field { display: none !important; }" in css
+    # An empty honeypot is what a person sends: the application goes through.
+    response = client.post(apply_url(cohort), form_data(website=""))
+    assert response.status_code == 302
