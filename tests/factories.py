@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime
+import io
 import uuid
 
 import factory
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from PIL import Image
 
 from enrollment import services
 from enrollment.models import ConsentText
@@ -85,8 +87,16 @@ class CohortFactory(factory.django.DjangoModelFactory):
 
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 64
-JPEG_BYTES = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01" + b"\x00" * 64
+
+
+def _image(fmt: str) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), (11, 79, 138)).save(buffer, fmt)
+    return buffer.getvalue()
+
+
+PNG_BYTES = _image("PNG")
+JPEG_BYTES = _image("JPEG")
 
 
 def pdf_file(name: str = "passport.pdf") -> SimpleUploadedFile:

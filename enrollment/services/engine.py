@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from PIL import Image
 
 from programs.models import Cohort, EducationLevel, LearnerCategory
 
@@ -49,6 +51,10 @@ from ..validators import normalize_snils, validate_snils
 from . import figures
 
 S = ApplicationStatus
+# Tags that make a browser treat bytes as a page or a picture made of code.
+MARKUP = re.compile(
+    rb"<\s*(?:html|head|body|script|svg|iframe|object|embed|!doctype|\?xml)", re.I
+)
 ALLOWED_CONTENT_TYPES = {
     "application/pdf": "PDF",
     "image/jpeg": "JPEG",
@@ -286,7 +292,32 @@ def check_file(upload: UploadedFile) -> str:
         raise ValidationError(
             _("Only PDF, JPEG and PNG files are accepted."), code="file_type"
         )
+    # A polyglot: a real file's signature with web page code behind it, which
+    # a browser sniffing the start could run.
+    if MARKUP.search(head):
+        raise ValidationError(
+            _("The file contains web page code and cannot be accepted."),
+            code="file_markup",
+        )
+    if kind.mime.startswith("image/") and not _is_whole_image(upload):
+        raise ValidationError(
+            _("The image cannot be read: it is damaged or not really a %(type)s.")
+            % {"type": ALLOWED_CONTENT_TYPES[kind.mime]},
+            code="file_damaged",
+        )
     return kind.mime
+
+
+def _is_whole_image(upload: UploadedFile) -> bool:
+    """Does Pillow read the image through to its end?"""
+    try:
+        with Image.open(upload) as image:
+            image.verify()
+    except Exception:
+        return False
+    finally:
+        upload.seek(0)
+    return True
 
 
 # --- Transitions -----------------------------------------------------------------

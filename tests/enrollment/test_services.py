@@ -21,6 +21,8 @@ from enrollment.models import (
 from enrollment.services import engine
 from programs.models import Cohort, EducationLevel, ProgramKind
 from tests.factories import (
+    JPEG_BYTES,
+    PNG_BYTES,
     CohortFactory,
     ProgramFactory,
     applicant_data,
@@ -310,8 +312,36 @@ def test_documents_are_stored_privately_with_their_real_type(first_come):
             "image.png", b'<svg xmlns="http://www.w3.org/2000/svg"/>', "image/png"
         ),
         SimpleUploadedFile("empty.pdf", b"", "application/pdf"),
+        # Polyglots: a real signature, then a page a sniffing browser could run.
+        SimpleUploadedFile(
+            "scan.pdf",
+            b"%PDF-1.4\n<html><body><script>fetch('/admin/')</script></body></html>"
+            b"\n%%EOF\n",
+            "application/pdf",
+        ),
+        SimpleUploadedFile(
+            "photo.png",
+            PNG_BYTES[:16] + b"<svg onload=alert(1)>" + PNG_BYTES[16:],
+            "image/png",
+        ),
+        SimpleUploadedFile(
+            "photo.jpg",
+            JPEG_BYTES[:20] + b"<!DOCTYPE html>" + b"\x00" * 64,
+            "image/jpeg",
+        ),
+        # A real signature and nothing that decodes after it.
+        SimpleUploadedFile("photo.png", PNG_BYTES[:24] + b"\x00" * 200, "image/png"),
     ],
-    ids=["exe-as-pdf", "html-as-pdf", "svg-as-png", "empty"],
+    ids=[
+        "exe-as-pdf",
+        "html-as-pdf",
+        "svg-as-png",
+        "empty",
+        "pdf-html-polyglot",
+        "png-svg-polyglot",
+        "jpeg-html-polyglot",
+        "broken-png",
+    ],
 )
 def test_files_are_judged_by_their_content(first_come, upload):
     with pytest.raises(ValidationError) as excinfo:

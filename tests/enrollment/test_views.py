@@ -328,3 +328,28 @@ def test_people_never_see_the_honeypot(client, cohort):
     # An empty honeypot is what a person sends: the application goes through.
     response = client.post(apply_url(cohort), form_data(website=""))
     assert response.status_code == 302
+
+
+def test_files_are_only_ever_downloaded_never_shown_or_run(client, cohort, admin_user):
+    application = submit(
+        cohort, documents=[("passport", pdf_file("скан паспорта.pdf"))]
+    )
+    document = application.documents.get()
+    client.force_login(admin_user)
+    for url in (
+        reverse("enrollment:document", args=[application.token, document.pk]),
+        reverse("staff:staff_document", args=[document.pk]),
+    ):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert response["Content-Disposition"].startswith("attachment;")
+        assert response["Content-Type"] == "application/pdf"
+        assert response["X-Content-Type-Options"] == "nosniff"
+        assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
+        assert (
+            response["Cache-Control"].startswith("no-store")
+            or "private" in (response["Cache-Control"])
+        )
+    # Stored under a random name, outside anything the web server serves.
+    assert "паспорт" not in document.file.name and document.file.name.count("/") >= 1
+    assert not str(document.file.path).startswith(str(settings.STATIC_ROOT))
