@@ -9,7 +9,8 @@ class CoppConfig(AppConfig):
     def ready(self) -> None:
         from django.urls import register_converter
 
-        from .converters import IdConverter
+        from .converters import IdConverter, TokenConverter
 
-        # Before any URLconf is read: the apps' URLs use <id:...>.
+        # Before any URLconf is read: the apps' URLs use <id:...> and <token:...>.
         register_converter(IdConverter, "id")
+        register_converter(TokenConverter, "token")

@@ -15,7 +15,12 @@ VIEW_CHANGE = ("view", "change")
 # Per group: {"app_label.model": actions}; a string action is a full codename.
 ROLES: dict[str, dict[str, tuple[str, ...]]] = {
     INTAKE: {
-        "enrollment.applicant": (*VIEW_CHANGE, "merge_applicant"),
+        "enrollment.applicant": (
+            *VIEW_CHANGE,
+            "merge_applicant",
+            "export_personal_data",
+            "anonymise_applicant",
+        ),
         "enrollment.application": (*VIEW_CHANGE, "export_application"),
         "enrollment.document": VIEW_CHANGE,
         "enrollment.note": ("view", "add"),

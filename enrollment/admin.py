@@ -7,6 +7,7 @@ succeeded and what did not and why.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -21,6 +22,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -31,6 +33,7 @@ from programs.selectors import annotate_seats
 
 from . import selectors, services
 from .forms import (
+    AnonymiseForm,
     CompletionForm,
     DocumentReviewForm,
     EmploymentForm,
@@ -53,6 +56,7 @@ from .models import (
     SeatReservation,
     StatusChange,
 )
+from .services import privacy
 
 S = ApplicationStatus
 
@@ -668,8 +672,9 @@ class ApplicantAdmin(SimpleHistoryAdmin):
     list_display = ["__str__", "birth_date", "email", "phone", "municipality"]
     search_fields = ["last_name", "first_name", "patronymic", "email", "phone", "snils"]
     filter_horizontal = ["categories"]
-    readonly_fields = ["created_at", "updated_at"]
+    readonly_fields = ["created_at", "updated_at", "anonymised_at"]
     change_list_template = "admin/enrollment/applicant/change_list.html"
+    change_form_template = "admin/enrollment/applicant/change_form.html"
 
     def has_add_permission(self, request) -> bool:
         return False
@@ -684,8 +689,60 @@ class ApplicantAdmin(SimpleHistoryAdmin):
                 self.admin_site.admin_view(self.duplicates_view),
                 name="enrollment_applicant_duplicates",
             ),
+            path(
+                "<id:pk>/personal-data/",
+                self.admin_site.admin_view(self.personal_data_view),
+                name="enrollment_applicant_personal_data",
+            ),
+            path(
+                "<id:pk>/anonymise/",
+                self.admin_site.admin_view(self.anonymise_view),
+                name="enrollment_applicant_anonymise",
+            ),
             *super().get_urls(),
         ]
+
+    def personal_data_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """Everything held on the person, as JSON, for their request."""
+        if not request.user.has_perm("enrollment.export_personal_data"):
+            raise PermissionDenied
+        applicant = get_object_or_404(Applicant, pk=pk)
+        body = json.dumps(
+            privacy.personal_data(applicant), ensure_ascii=False, indent=2
+        )
+        response = HttpResponse(body, content_type="application/json; charset=utf-8")
+        response["Content-Disposition"] = content_disposition_header(
+            True, f"personal-data-{applicant.pk}.json"
+        )
+        response["Cache-Control"] = "no-store, private"
+        self.log_change(request, applicant, gettext("Personal data exported"))
+        return response
+
+    def anonymise_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        if not request.user.has_perm("enrollment.anonymise_applicant"):
+            raise PermissionDenied
+        applicant = get_object_or_404(Applicant, pk=pk)
+        back = reverse("admin:enrollment_applicant_change", args=[pk])
+        form = AnonymiseForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            privacy.anonymise(
+                applicant=applicant,
+                actor=services.Actor.staff(request.user),
+                reason=form.cleaned_data["reason"],
+            )
+            messages.success(request, gettext("The person has been anonymised."))
+            return HttpResponseRedirect(back)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": gettext("Anonymise a person"),
+            "applicant": applicant,
+            "form": form,
+            "back": back,
+        }
+        return TemplateResponse(
+            request, "admin/enrollment/applicant/anonymise.html", context
+        )
 
     def duplicates_view(self, request: HttpRequest) -> HttpResponse:
         if not request.user.has_perm("enrollment.view_applicant"):

@@ -404,6 +404,19 @@ class ReasonForm(forms.Form):
     )
 
 
+class AnonymiseForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Grounds"),
+        max_length=255,
+        help_text=_("For example: the person's request of 12.03.2026 No. 45."),
+    )
+    confirm = forms.BooleanField(
+        label=_(
+            "I understand that names, contacts, СНИЛС and files are removed for good."
+        )
+    )
+
+
 class MessageForm(forms.Form):
     subject = forms.CharField(label=_("Subject"), max_length=200)
     text = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 6}))

@@ -183,6 +183,9 @@ class Applicant(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    anonymised_at = models.DateTimeField(
+        _("anonymised"), null=True, blank=True, editable=False
+    )
 
     # Field-level audit of every change (who, when, what), shown in the admin.
     audit = HistoricalRecords(excluded_fields=["updated_at"])
@@ -191,7 +194,11 @@ class Applicant(models.Model):
         ordering = ["last_name", "first_name", "patronymic"]
         verbose_name = _("applicant")
         verbose_name_plural = _("applicants")
-        permissions = [("merge_applicant", _("Can merge applicant records"))]
+        permissions = [
+            ("merge_applicant", _("Can merge applicant records")),
+            ("export_personal_data", _("Can export everything held on a person")),
+            ("anonymise_applicant", _("Can anonymise a person")),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(snils="") | Q(snils__regex=r"^[0-9]{11}$"),
@@ -477,6 +484,9 @@ class ConsentRecord(models.Model):
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     user_agent = models.CharField(_("browser"), max_length=500, blank=True)
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+
+    # When a consent was withdrawn, and by whom (without the address it came from).
+    audit = HistoricalRecords(excluded_fields=["ip_address", "user_agent"])
 
     class Meta:
         ordering = ["-given_at"]

@@ -7,15 +7,20 @@ app_name = "enrollment"
 urlpatterns = [
     path("apply/<id:cohort_id>/", views.apply, name="apply"),
     path("applications/lost-link/", views.lost_link, name="lost_link"),
-    path("applications/<str:token>/", views.status, name="status"),
-    path("applications/<str:token>/upload/", views.upload, name="upload"),
-    path("applications/<str:token>/accept/", views.accept_offer, name="accept_offer"),
+    path("applications/<token:token>/", views.status, name="status"),
+    path("applications/<token:token>/upload/", views.upload, name="upload"),
+    path("applications/<token:token>/accept/", views.accept_offer, name="accept_offer"),
     path(
-        "applications/<str:token>/decline/", views.decline_offer, name="decline_offer"
+        "applications/<token:token>/decline/", views.decline_offer, name="decline_offer"
     ),
-    path("applications/<str:token>/withdraw/", views.withdraw, name="withdraw"),
+    path("applications/<token:token>/withdraw/", views.withdraw, name="withdraw"),
     path(
-        "applications/<str:token>/documents/<id:document_id>/",
+        "applications/<token:token>/consents/<id:record_id>/withdraw/",
+        views.withdraw_consent,
+        name="withdraw_consent",
+    ),
+    path(
+        "applications/<token:token>/documents/<id:document_id>/",
         views.document,
         name="document",
     ),

@@ -22,6 +22,7 @@ from programs.selectors import annotate_seats
 from . import emails, selectors, services
 from .forms import ApplicationForm, DocumentUploadForm, LostLinkForm, add_errors
 from .models import Application, ConsentText, Document, StatusChange
+from .services import privacy
 
 
 def _evidence(request: HttpRequest) -> services.Evidence:
@@ -125,7 +126,9 @@ def status(request: HttpRequest, token: str) -> HttpResponse:
         "offer_open": application.offer_is_open(now),
         "offer_expired": application.offer_has_expired(now),
         "upload_form": DocumentUploadForm(),
-        "consents": application.consents.select_related("text"),
+        "consents": application.applicant.consents.select_related("text").order_by(
+            "text__kind", "given_at"
+        ),
         "StatusChange": StatusChange,
     }
     return _private(render(request, "enrollment/status.html", context))
@@ -183,6 +186,16 @@ def decline_offer(request: HttpRequest, token: str) -> HttpResponse:
         token,
         lambda a: services.decline_offer(application=a),
         _("You have declined the seat."),
+    )
+
+
+@require_POST
+def withdraw_consent(request: HttpRequest, token: str, record_id: int) -> HttpResponse:
+    return _act(
+        request,
+        token,
+        lambda a: privacy.withdraw_consent(application=a, record_id=record_id),
+        _("Your consent has been withdrawn."),
     )
 
 

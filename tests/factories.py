@@ -135,13 +135,22 @@ def required_consents() -> list[int]:
     )
 
 
-def submit(cohort, *, data=None, documents=(), key=None, **overrides):
+def submit(
+    cohort, *, data=None, documents=(), key=None, consent_mailing=False, **overrides
+):
     """Submit an application through the service, as the public form does."""
+    consents = required_consents()
+    if consent_mailing:
+        consents += list(
+            ConsentText.objects.filter(kind=ConsentText.Kind.MAILING)
+            .order_by("-version")
+            .values_list("pk", flat=True)[:1]
+        )
     return services.submit_application(
         cohort_id=cohort.pk,
         data=data or applicant_data(**overrides),
         submission_key=key or uuid.uuid4(),
-        consent_text_ids=required_consents(),
+        consent_text_ids=consents,
         documents=documents,
         evidence=services.Evidence(ip_address="203.0.113.7", user_agent="pytest"),
     )

@@ -239,3 +239,7 @@ SILENCED_SYSTEM_CHECKS = [
     "django_ratelimit.W001",
     "models.W040",
 ]
+
+# --- Personal data (152-ФЗ): how long after the last application ended a
+# person's data are kept before purge_personal_data anonymises them.
+PERSONAL_DATA_RETENTION_DAYS = env.int("PERSONAL_DATA_RETENTION_DAYS", default=3 * 365)

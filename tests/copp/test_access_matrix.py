@@ -63,6 +63,10 @@ def a_doc(world) -> int:
     return world["A"].documents.get().pk
 
 
+def a_consent(world) -> int:
+    return world["A"].applicant.consents.get().pk
+
+
 # (name, method, url(actor, world), expected for ACTORS in order)
 ROWS = [
     # Public pages: everyone.
@@ -100,6 +104,14 @@ ROWS = [
         "withdraw A's",
         "POST",
         lambda x, w: f"/applications/{token_for(x, w)}/withdraw/",
+        "-+-----",
+    ),
+    (
+        "withdraw A's consent",
+        "POST",
+        lambda x, w: (
+            f"/applications/{token_for(x, w)}/consents/{a_consent(w)}/withdraw/"
+        ),
         "-+-----",
     ),
     (
@@ -174,6 +186,22 @@ ROWS = [
         "GET",
         lambda x, w: reverse("admin:enrollment_applicant_duplicates"),
         "---++-+",
+    ),
+    (
+        "A's personal data (JSON)",
+        "GET",
+        lambda x, w: reverse(
+            "admin:enrollment_applicant_personal_data", args=[w["A"].applicant_id]
+        ),
+        "---+--+",
+    ),
+    (
+        "anonymise A",
+        "GET",
+        lambda x, w: reverse(
+            "admin:enrollment_applicant_anonymise", args=[w["A"].applicant_id]
+        ),
+        "---+--+",
     ),
     (
         "delete A",

@@ -1,7 +1,7 @@
 """Arbitrary input into every public form and query parameter: never a 500.
 
-Hypothesis makes the input: any text (control characters, other scripts,
-very long), several values for one name, numbers where words are expected and
+Hypothesis makes the input: any text (control characters and NUL bytes,
+which PostgreSQL refuses, other scripts, very long), several values for one name, numbers where words are expected and
 the other way round. Each answer must be below 500.
 """
 
@@ -43,19 +43,6 @@ def params(names: list[str]):
     )
 
 
-def clean(data: dict) -> dict:
-    """The test client cannot send NUL in a header-safe way; keep the rest."""
-
-    def strip(v):
-        return (
-            [x.replace("\x00", "") for x in v]
-            if isinstance(v, list)
-            else v.replace("\x00", "")
-        )
-
-    return {k.replace("\x00", ""): strip(v) for k, v in data.items()}
-
-
 def assert_no_server_error(response) -> None:
     assert response.status_code < 500, response.status_code
 
@@ -84,7 +71,7 @@ CATALOG = [
 @given(query=params(CATALOG))
 def test_catalog_and_home(client, site, query):
     for path in ("/programs/", "/en/programs/", "/"):
-        assert_no_server_error(client.get(path, clean(query)))
+        assert_no_server_error(client.get(path, query))
 
 
 @FUZZ
@@ -130,14 +117,14 @@ APPLY = [
 @given(data=params(APPLY))
 def test_the_application_form(client, site, data):
     cohort, _application = site
-    assert_no_server_error(client.post(f"/apply/{cohort.pk}/", clean(data)))
+    assert_no_server_error(client.post(f"/apply/{cohort.pk}/", data))
 
 
 @FUZZ
 @given(data=params(["email", "website"]), query=params(["email"]))
 def test_the_lost_link_form(client, site, data, query):
-    assert_no_server_error(client.get("/applications/lost-link/", clean(query)))
-    assert_no_server_error(client.post("/applications/lost-link/", clean(data)))
+    assert_no_server_error(client.get("/applications/lost-link/", query))
+    assert_no_server_error(client.post("/applications/lost-link/", data))
 
 
 @FUZZ
@@ -146,14 +133,14 @@ def test_the_applicants_page_and_its_actions(client, site, data):
     _cohort, application = site
     base = f"/applications/{application.token}/"
     for action in ("upload/", "accept/", "decline/"):
-        assert_no_server_error(client.post(base + action, clean(data)))
-    assert_no_server_error(client.get(base, clean(data)))
+        assert_no_server_error(client.post(base + action, data))
+    assert_no_server_error(client.get(base, data))
 
 
 @FUZZ
 @given(query=params(["version", "size", "scheme", "images", "next"]))
 def test_the_accessibility_switch(client, query):
-    assert_no_server_error(client.get("/accessibility/", clean(query)))
+    assert_no_server_error(client.get("/accessibility/", query))
 
 
 @FUZZ
@@ -179,4 +166,4 @@ def test_the_reports(client, site, django_user_model, query):
     )
     manager.groups.add(Group.objects.get(name=roles.MANAGERS))
     client.force_login(manager)
-    assert_no_server_error(client.get("/reports/", clean(query)))
+    assert_no_server_error(client.get("/reports/", query))
