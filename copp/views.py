@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
+import sys
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
@@ -84,7 +85,17 @@ def too_many_requests(request: HttpRequest, exception: Exception) -> HttpRespons
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    # No context processors and no database: whatever broke may break again.
+    """The 500 page, or 503 when the database cannot be reached: a friendly page
+    that says to come back, never a traceback. No context processors and no
+    database: whatever broke may break again."""
+    error = sys.exc_info()[1]
+    if isinstance(error, (OperationalError, InterfaceError)):
+        template = loader.get_template("503.html")
+        response = HttpResponse(
+            template.render({"request_path": request.path}), status=503
+        )
+        response["Retry-After"] = "30"
+        return response
     template = loader.get_template("500.html")
     return HttpResponse(template.render({"request_path": request.path}), status=500)
 

@@ -128,3 +128,20 @@ def test_friendly_500_in_both_languages(language, text):
 )
 def test_ids_too_big_for_the_database_are_404(client, path):
     assert client.get(path).status_code == 404
+
+
+def test_a_database_outage_gets_a_friendly_503_not_a_traceback(client, monkeypatch):
+    from django.db import OperationalError, connection
+
+    def unreachable(*args, **kwargs):
+        raise OperationalError("could not connect to server: Connection refused")
+
+    client.raise_request_exception = False
+    monkeypatch.setattr(connection, "ensure_connection", unreachable)
+    monkeypatch.setattr(connection, "cursor", unreachable)
+    response = client.get("/programs/")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    html = response.content.decode()
+    assert "Портал ненадолго недоступен" in html
+    assert "Traceback" not in html and "OperationalError" not in html
