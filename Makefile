@@ -62,6 +62,8 @@ bench: install
 	$(PY) bench/changelist.py
 	$(PY) bench/export.py
 	$(PY) bench/reports.py
+	$(PY) bench/load.py
+	$(PY) bench/fault.py
 
 bench-quick: install
 	$(PY) bench/catalog_rps.py --quick
@@ -69,6 +71,8 @@ bench-quick: install
 	$(PY) bench/changelist.py --quick
 	$(PY) bench/export.py --quick
 	$(PY) bench/reports.py --quick
+	$(PY) bench/load.py --quick
+	$(PY) bench/fault.py --quick
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache

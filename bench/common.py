@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import socket
 import statistics
 import subprocess
@@ -102,6 +103,92 @@ def gunicorn(*, env: dict[str, str], workers: int = 2):
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+KEY = re.compile(r'name="submission_key" value="([^"]+)"')
+
+
+def first_come_cohort(capacity: int) -> int:
+    """A fresh first-come cohort of an adult program open to anyone (Django must
+    be set up); return its id."""
+    from django.utils import timezone
+
+    from programs.models import Cohort, Program, Venue
+
+    program = (
+        Program.objects.published()
+        .filter(min_age__lte=18, required_education="none")
+        .order_by("pk")
+        .first()
+    )
+    today = timezone.localdate()
+    cohort = Cohort.objects.create(
+        program=program,
+        code=f"BENCH-{time.time_ns()}",
+        starts_on=today + timezone.timedelta(days=30),
+        ends_on=today + timezone.timedelta(days=60),
+        application_deadline=today + timezone.timedelta(days=20),
+        capacity=capacity,
+        min_size=1,
+        venue=Venue.objects.order_by("pk").first(),
+        admission_mode=Cohort.AdmissionMode.FIRST_COME,
+    )
+    return cohort.pk
+
+
+def apply_once(
+    port: int, cohort_id: int, n: int, *, client_ip: str | None = None
+) -> tuple[int, float, str]:
+    """GET the application form and POST it as a browser does (CSRF cookie and
+    token, the form's key); return the POST's status, seconds and Location."""
+    path = f"/apply/{cohort_id}/"
+    extra = {"X-Real-IP": client_ip} if client_ip else {}
+    connection = HTTPConnection("127.0.0.1", port, timeout=60)
+    connection.request("GET", path, headers=extra)
+    response = connection.getresponse()
+    html = response.read().decode()
+    connection.close()
+    if response.status != 200:
+        return response.status, 0.0, ""
+    cookie = ""
+    for header, value in response.getheaders():
+        if header.lower() == "set-cookie" and value.startswith("csrftoken="):
+            cookie = value.split(";", 1)[0]
+    body = urllib.parse.urlencode(
+        {
+            "csrfmiddlewaretoken": TOKEN.search(html).group(1),
+            "submission_key": KEY.search(html).group(1),
+            "last_name": f"Нагрузкин{n}",
+            "first_name": "Тест",
+            "birth_date": "1990-01-01",
+            "sex": "male",
+            "phone": "+79120000000",
+            "email": f"load-{cohort_id}-{n}@example.org",
+            "municipality": "г. Энск",
+            "education_level": "higher",
+            "consent_processing": "on",
+        }
+    )
+    connection = HTTPConnection("127.0.0.1", port, timeout=60)
+    started = time.perf_counter()
+    connection.request(
+        "POST",
+        path,
+        body=body,
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": cookie,
+            "Referer": f"http://127.0.0.1:{port}{path}",
+            **extra,
+        },
+    )
+    response = connection.getresponse()
+    response.read()
+    elapsed = time.perf_counter() - started
+    location = response.getheader("Location") or ""
+    connection.close()
+    return response.status, elapsed, location
 
 
 def get(port: int, path: str) -> tuple[int, bytes]:

@@ -4,6 +4,10 @@ import os
 
 os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key-not-for-production-use")
 os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost")
+# The shared cache of production: Redis on loopback (rate limits, cached pages).
+os.environ.setdefault("CACHE_URL", "redis://127.0.0.1:6379/1")
+# Each simulated person sends their own address, as nginx would (X-Real-IP).
+os.environ.setdefault("CLIENT_IP_HEADER", "HTTP_X_REAL_IP")
 
 from copp.settings.production import *  # noqa: F403
 

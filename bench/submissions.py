@@ -13,105 +13,26 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import statistics
 import sys
 import tempfile
 import threading
 import time
-import urllib.parse
-from http.client import HTTPConnection
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import (
+    apply_once,
     database_url,
     ensure_database,
     environment,
+    first_come_cohort,
     gunicorn,
     manage,
 )
 
 CAPACITY = 25
-TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-KEY = re.compile(r'name="submission_key" value="([^"]+)"')
-
-
-def _setup_cohort() -> int:
-    """Create a fresh first-come cohort for this run; return its id."""
-    from django.utils import timezone
-
-    from programs.models import Cohort, Program, Venue
-
-    # An adult program open to anyone, so that every load submission is valid.
-    program = (
-        Program.objects.published()
-        .filter(min_age__lte=18, required_education="none")
-        .order_by("pk")
-        .first()
-    )
-    venue = Venue.objects.order_by("pk").first()
-    today = timezone.localdate()
-    code = f"BENCH-{int(time.time() * 1000)}"
-    cohort = Cohort.objects.create(
-        program=program,
-        code=code,
-        starts_on=today + timezone.timedelta(days=30),
-        ends_on=today + timezone.timedelta(days=60),
-        application_deadline=today + timezone.timedelta(days=20),
-        capacity=CAPACITY,
-        min_size=1,
-        venue=venue,
-        admission_mode=Cohort.AdmissionMode.FIRST_COME,
-    )
-    return cohort.pk
-
-
-def submit_once(port: int, cohort_id: int, n: int) -> tuple[int, float]:
-    """GET the form, POST it; return the POST's status and seconds."""
-    path = f"/apply/{cohort_id}/"
-    connection = HTTPConnection("127.0.0.1", port, timeout=60)
-    connection.request("GET", path)
-    response = connection.getresponse()
-    html = response.read().decode()
-    cookie = ""
-    for header, value in response.getheaders():
-        if header.lower() == "set-cookie" and value.startswith("csrftoken="):
-            cookie = value.split(";", 1)[0]
-    connection.close()
-    body = urllib.parse.urlencode(
-        {
-            "csrfmiddlewaretoken": TOKEN.search(html).group(1),
-            "submission_key": KEY.search(html).group(1),
-            "last_name": f"Нагрузкин{n}",
-            "first_name": "Тест",
-            "birth_date": "1990-01-01",
-            "sex": "male",
-            "phone": "+79120000000",
-            "email": f"load-{cohort_id}-{n}@example.org",
-            "municipality": "г. Энск",
-            "education_level": "higher",
-            "consent_processing": "on",
-        }
-    )
-    connection = HTTPConnection("127.0.0.1", port, timeout=60)
-    started = time.perf_counter()
-    connection.request(
-        "POST",
-        path,
-        body=body,
-        headers={
-            "Content-Type": "application/x-www-form-urlencoded",
-            "Cookie": cookie,
-            "Referer": f"http://127.0.0.1:{port}{path}",
-        },
-    )
-    response = connection.getresponse()
-    response.read()
-    elapsed = time.perf_counter() - started
-    connection.close()
-    return response.status, elapsed
 
 
 def main() -> None:
@@ -136,7 +57,7 @@ def main() -> None:
     from enrollment.services import seats_taken
     from programs.models import Cohort
 
-    cohort_id = _setup_cohort()
+    cohort_id = first_come_cohort(CAPACITY)
 
     latencies: list[float] = []
     statuses: dict[int, int] = {}
@@ -144,7 +65,10 @@ def main() -> None:
 
     def client(index: int) -> None:
         for k in range(per_client):
-            status, seconds = submit_once(port, cohort_id, index * 1000 + k)
+            # Each submission is another person, from another address.
+            status, seconds, _location = apply_once(
+                port, cohort_id, index * 1000 + k, client_ip=f"10.1.{index}.{k % 250}"
+            )
             with lock:
                 latencies.append(seconds)
                 statuses[status] = statuses.get(status, 0) + 1

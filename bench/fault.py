@@ -1,0 +1,345 @@
+"""Faults: two app servers racing for the last seats, and the database going
+away in the middle of the load.
+
+1. Two gunicorn servers on two ports share one PostgreSQL; applicants race
+   through both for the last seats of a first-come group: never overbooked,
+   everyone answered, the waiting list holds the rest in order.
+2. The servers reach PostgreSQL through a TCP proxy on loopback. In the middle
+   of the load the proxy cuts every connection and refuses new ones, which is
+   what the app sees when PostgreSQL stops; then it lets them through again.
+   While the database is away the portal answers a friendly 503 (no 500, no
+   traceback, no dropped connection); nothing is half-written; once the
+   database is back the same processes recover by themselves
+   (CONN_HEALTH_CHECKS) within seconds, with no restart. With ``--real`` the
+   PostgreSQL cluster itself is stopped and started (pg_ctlcluster; root).
+
+    .venv/bin/python bench/fault.py
+    .venv/bin/python bench/fault.py --quick
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+from collections import Counter
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import (
+    apply_once,
+    database_url,
+    ensure_database,
+    environment,
+    first_come_cohort,
+    free_port,
+    get,
+    gunicorn,
+    manage,
+)
+
+
+class Proxy:
+    """A TCP proxy to PostgreSQL that can cut the line and restore it."""
+
+    def __init__(self, target: tuple[str, int]) -> None:
+        self.target = target
+        self.port = free_port()
+        self.sockets: set[socket.socket] = set()
+        self.lock = threading.Lock()
+        self.listener: socket.socket | None = None
+        self.open()
+
+    def open(self) -> None:
+        listener = socket.socket()
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(("127.0.0.1", self.port))
+        listener.listen(128)
+        with self.lock:
+            self.listener = listener
+        threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
+
+    def cut(self) -> None:
+        """PostgreSQL is gone: open connections drop, new ones are refused."""
+        with self.lock:
+            listener, self.listener = self.listener, None
+        if listener is not None:
+            # shutdown() wakes the thread blocked in accept(); close() alone may not.
+            with contextlib.suppress(OSError):
+                listener.shutdown(socket.SHUT_RDWR)
+            listener.close()
+        with self.lock:
+            for sock in self.sockets:
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
+                    sock.close()
+            self.sockets.clear()
+
+    def _accept(self, listener: socket.socket) -> None:
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return
+            try:
+                server = socket.create_connection(self.target)
+            except OSError:
+                client.close()
+                continue
+            with self.lock:
+                if self.listener is not listener:  # cut meanwhile
+                    client.close()
+                    server.close()
+                    return
+                self.sockets.update((client, server))
+            for a, b in ((client, server), (server, client)):
+                threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
+
+    def _pump(self, source: socket.socket, sink: socket.socket) -> None:
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for sock in (source, sink):
+                with contextlib.suppress(OSError):
+                    sock.close()
+
+
+def race_for_the_last_seats(env: dict, applicants: int, seats: int) -> bool:
+    from enrollment.models import Application, ApplicationStatus
+    from enrollment.services import seats_taken
+    from programs.models import Cohort
+
+    cohort_id = first_come_cohort(capacity=seats)
+    statuses: Counter[int] = Counter()
+    lock = threading.Lock()
+    with gunicorn(env=env) as first, gunicorn(env=env) as second:
+        start = threading.Event()
+
+        def applicant(n: int) -> None:
+            start.wait()
+            port = first if n % 2 else second
+            status, _seconds, _location = apply_once(
+                port, cohort_id, n, client_ip=f"10.9.{n // 250}.{n % 250}"
+            )
+            with lock:
+                statuses[status] += 1
+
+        threads = [
+            threading.Thread(target=applicant, args=(n,)) for n in range(applicants)
+        ]
+        for thread in threads:
+            thread.start()
+        start.set()
+        for thread in threads:
+            thread.join()
+    cohort = Cohort.objects.get(pk=cohort_id)
+    rows = Application.objects.filter(cohort=cohort)
+    taken = seats_taken(cohort)
+    waiting = rows.filter(status=ApplicationStatus.WAITLISTED).count()
+    print(
+        f"\nTwo app servers, {applicants} applicants at once for {seats} seats"
+        f" (half through each server)"
+    )
+    print(f"  answers            {dict(sorted(statuses.items()))}")
+    print(f"  rows               {rows.count()}")
+    print(f"  seats taken        {taken} of {seats}; waiting {waiting}")
+    return (
+        taken == seats
+        and rows.count() == applicants == statuses.get(302, 0)
+        and waiting == applicants - seats
+    )
+
+
+@contextlib.contextmanager
+def real_postgresql_stop():
+    """Stop and start the local PostgreSQL cluster (needs pg_ctlcluster, root)."""
+    listing = subprocess.run(
+        ["pg_lsclusters", "--no-header"], capture_output=True, text=True, check=True
+    ).stdout.split()
+    version, cluster = listing[0], listing[1]
+
+    def stop() -> None:
+        subprocess.run(
+            ["pg_ctlcluster", version, cluster, "stop", "-m", "fast"], check=True
+        )
+
+    def start() -> None:
+        subprocess.run(["pg_ctlcluster", version, cluster, "start"], check=True)
+
+    try:
+        yield stop, start
+    finally:
+        start_again = subprocess.run(
+            ["pg_ctlcluster", version, cluster, "status"], capture_output=True
+        )
+        if start_again.returncode != 0:
+            start()
+
+
+def database_goes_away(env: dict, *, seconds: tuple[float, float, float], real: bool):
+    from django.db import connections
+
+    from enrollment.models import Application, ConsentRecord, StatusChange
+    from enrollment.services.figures import daily_intake_agrees
+    from programs.models import Cohort
+
+    cohort_id = first_come_cohort(capacity=10_000)
+    # An applicant's page: every answer needs the database.
+    status_page = Application.objects.order_by("pk").first().get_absolute_url()
+    parts = urllib.parse.urlsplit(database_url())
+    proxy = None
+    if not real:
+        proxy = Proxy((parts.hostname or "127.0.0.1", parts.port or 5432))
+        proxied = parts._replace(
+            netloc=f"{parts.username or 'postgres'}@127.0.0.1:{proxy.port}"
+        )
+        env = {**env, "DATABASE_URL": urllib.parse.urlunsplit(proxied)}
+
+    before, outage, after = seconds
+    log: list[tuple[float, str, int, bytes]] = []
+    answered: list[str] = []
+    lock = threading.Lock()
+    stop_at = time.monotonic() + before + outage + after
+    counter = iter(range(10**9))
+
+    def client() -> None:
+        while time.monotonic() < stop_at:
+            with lock:
+                n = next(counter)
+            moment = time.monotonic()
+            try:
+                if n % 3 == 0:
+                    status, location = apply_once(
+                        port, cohort_id, n, client_ip=f"10.8.{n // 250 % 250}.{n % 250}"
+                    )[::2]
+                    kind, body = "apply", b""
+                    if status == 302:
+                        with lock:
+                            answered.append(location.rstrip("/").rsplit("/", 1)[-1])
+                else:
+                    kind = "status" if n % 3 == 1 else "health"
+                    path = status_page if kind == "status" else "/healthz"
+                    status, body = get(port, path)
+            except OSError:
+                kind, status, body = "connection", 0, b""
+            with lock:
+                log.append((moment, kind, status, body))
+
+    with contextlib.ExitStack() as stack:
+        if real:
+            stop_db, start_db = stack.enter_context(real_postgresql_stop())
+        else:
+            stop_db, start_db = proxy.cut, proxy.open
+        port = stack.enter_context(gunicorn(env=env))
+        threads = [threading.Thread(target=client) for _ in range(10)]
+        started = time.monotonic()
+        for thread in threads:
+            thread.start()
+        time.sleep(before)
+        down_at = time.monotonic()
+        stop_db()
+        time.sleep(outage)
+        up_at = time.monotonic()
+        start_db()
+        for thread in threads:
+            thread.join()
+        pid_check = get(port, "/healthz")[0]
+
+    connections.close_all()  # this process's own connection did not survive
+    statuses = Counter(status for _m, _k, status, _b in log)
+    # Requests that began well inside the outage (half a second from each edge).
+    during = [entry for entry in log if down_at + 0.5 <= entry[0] < up_at - 0.5]
+    friendly = all(
+        status == 503 and (kind != "status" or "недоступен".encode() in body)
+        for _m, kind, status, body in during
+        if kind in ("status", "apply")
+    )
+    ok_after = sorted(
+        moment
+        for moment, kind, status, _b in log
+        if moment >= up_at and status in (200, 302)
+    )
+    recovery = (ok_after[0] - up_at) if ok_after else float("inf")
+    late_failures = [
+        e
+        for e in log
+        if e[0] >= up_at + max(recovery, 0) + 1 and e[2] not in (200, 302)
+    ]
+    cohort = Cohort.objects.get(pk=cohort_id)
+    rows = Application.objects.filter(cohort=cohort)
+    tokens = set(rows.values_list("token", flat=True))
+    half_done = (
+        rows.exclude(pk__in=StatusChange.objects.values("application")).count()
+        + rows.exclude(pk__in=ConsentRecord.objects.values("application")).count()
+    )
+    lost = set(answered) - tokens
+    print(
+        f"\nPostgreSQL {'stopped' if real else 'cut off (TCP proxy)'} for {outage:.0f} s"
+        f" in the middle of {time.monotonic() - started - 0:.0f} s of load (10 clients)"
+    )
+    print(f"  answers            {dict(sorted(statuses.items()))}")
+    by_kind = Counter(f"{k} {s}" for _m, k, s, _b in during)
+    print(f"  during the outage  {dict(sorted(by_kind.items()))}")
+    print(f"  friendly 503 page  {'yes' if friendly else 'NO'}")
+    print(f"  recovered after    {recovery:.1f} s (same processes, no restart)")
+    print(f"  failures after     {len(late_failures)}")
+    print(
+        f"  applications       {len(answered)} answered, {len(tokens)} rows,"
+        f" {len(lost)} answered without a row, {half_done} half-written"
+    )
+    print(f"  counters agree     {daily_intake_agrees()}")
+    return (
+        statuses.get(500, 0) == 0
+        and statuses.get(0, 0) == 0
+        and friendly
+        and recovery < 10
+        and not late_failures
+        and not lost
+        and half_done == 0
+        and daily_intake_agrees()
+        and pid_check == 200
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument(
+        "--real", action="store_true", help="stop the PostgreSQL cluster itself"
+    )
+    args = parser.parse_args()
+
+    ensure_database(database_url())
+    env = environment(STATIC_ROOT=tempfile.mkdtemp(prefix="copp-static-"))
+    manage("migrate", "--noinput", "-v0", env=env)
+    manage("seed_demo", env=env)
+    manage("collectstatic", "--noinput", "-v0", env=env)
+    os.environ.update({k: env[k] for k in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL")})
+    import django
+
+    django.setup()
+
+    raced = race_for_the_last_seats(env, applicants=40 if args.quick else 120, seats=5)
+    from django.db import connections
+
+    connections.close_all()
+    survived = database_goes_away(
+        env, seconds=(2, 3, 4) if args.quick else (5, 10, 10), real=args.real
+    )
+    if not (raced and survived):
+        sys.exit("FAILED")
+
+
+if __name__ == "__main__":
+    main()
