@@ -64,6 +64,7 @@ bench: install
 	$(PY) bench/reports.py
 	$(PY) bench/load.py
 	$(PY) bench/fault.py
+	$(PY) bench/backup_restore.py
 
 bench-quick: install
 	$(PY) bench/catalog_rps.py --quick
@@ -73,6 +74,7 @@ bench-quick: install
 	$(PY) bench/reports.py --quick
 	$(PY) bench/load.py --quick
 	$(PY) bench/fault.py --quick
+	$(PY) bench/backup_restore.py --quick
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache
