@@ -12,16 +12,14 @@ printing the median of 5 runs and the number of SQL queries of each.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import database_url, ensure_database, environment, manage
+from bench.common import prepare
 
 
 def main() -> None:
@@ -31,18 +29,7 @@ def main() -> None:
     args = parser.parse_args()
     count = 5_000 if args.quick else args.applications
 
-    ensure_database(database_url())
-    env = environment(STATIC_ROOT=tempfile.mkdtemp(prefix="copp-static-"))
-    manage("migrate", "--noinput", "-v0", env=env)
-    manage("seed_demo", "--applications", str(count), env=env)
-    manage("collectstatic", "--noinput", "-v0", env=env)
-
-    os.environ.update(
-        {k: env[k] for k in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL", "STATIC_ROOT")}
-    )
-    import django
-
-    django.setup()
+    prepare("--applications", str(count))
     from django.contrib.auth import get_user_model
     from django.db import connection
     from django.test import Client

@@ -62,6 +62,24 @@ def manage(*args: str, env: dict[str, str]) -> None:
     subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True)
 
 
+def prepare(*seed_args: str, setup: bool = True) -> dict[str, str]:
+    """Migrate and seed the benchmark database (``seed_demo *seed_args``), collect
+    the static files; with ``setup``, set Django up in this process too.
+    Return the environment for the servers and commands."""
+    ensure_database(database_url())
+    env = environment(STATIC_ROOT=tempfile.mkdtemp(prefix="copp-static-"))
+    manage("migrate", "--noinput", "-v0", env=env)
+    manage("seed_demo", *seed_args, env=env)
+    manage("collectstatic", "--noinput", "-v0", env=env)
+    if setup:
+        names = ("DJANGO_SETTINGS_MODULE", "DATABASE_URL", "STATIC_ROOT")
+        os.environ.update({name: env[name] for name in names})
+        import django
+
+        django.setup()
+    return env
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -21,11 +21,9 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import os
 import socket
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import urllib.parse
@@ -37,13 +35,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.common import (
     apply_once,
     database_url,
-    ensure_database,
-    environment,
     first_come_cohort,
     free_port,
     get,
     gunicorn,
-    manage,
+    prepare,
 )
 
 
@@ -320,15 +316,7 @@ def main() -> None:
     )
     args = parser.parse_args()
 
-    ensure_database(database_url())
-    env = environment(STATIC_ROOT=tempfile.mkdtemp(prefix="copp-static-"))
-    manage("migrate", "--noinput", "-v0", env=env)
-    manage("seed_demo", env=env)
-    manage("collectstatic", "--noinput", "-v0", env=env)
-    os.environ.update({k: env[k] for k in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL")})
-    import django
-
-    django.setup()
+    env = prepare()
 
     raced = race_for_the_last_seats(env, applicants=40 if args.quick else 120, seats=5)
     from django.db import connections

@@ -17,10 +17,8 @@ the group had such an answer.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
-import tempfile
 import threading
 import time
 from collections import Counter, defaultdict
@@ -31,13 +29,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import (
     apply_once,
-    database_url,
-    ensure_database,
-    environment,
     first_come_cohort,
     get,
     gunicorn,
-    manage,
+    prepare,
 )
 
 
@@ -50,15 +45,7 @@ def main() -> None:
     clients = 20 if args.quick else args.clients
     seconds = 10 if args.quick else args.seconds
 
-    ensure_database(database_url())
-    env = environment(STATIC_ROOT=tempfile.mkdtemp(prefix="copp-static-"))
-    manage("migrate", "--noinput", "-v0", env=env)
-    manage("seed_demo", env=env)
-    manage("collectstatic", "--noinput", "-v0", env=env)
-    os.environ.update({k: env[k] for k in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL")})
-    import django
-
-    django.setup()
+    env = prepare()
     from enrollment.models import Application
     from enrollment.services import seats_taken
     from programs.models import Cohort, Program

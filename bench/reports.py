@@ -12,16 +12,14 @@ ratio and the number of SQL queries of the page.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import database_url, ensure_database, environment, manage
+from bench.common import prepare
 
 FUNNEL_SQL = """
 SELECT count(*) AS submitted,
@@ -55,17 +53,7 @@ def main() -> None:
     args = parser.parse_args()
     count = 5_000 if args.quick else args.applications
 
-    ensure_database(database_url())
-    env = environment(STATIC_ROOT=tempfile.mkdtemp(prefix="copp-static-"))
-    manage("migrate", "--noinput", "-v0", env=env)
-    manage("seed_demo", "--applications", str(count), env=env)
-    manage("collectstatic", "--noinput", "-v0", env=env)
-    os.environ.update(
-        {k: env[k] for k in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL", "STATIC_ROOT")}
-    )
-    import django
-
-    django.setup()
+    prepare("--applications", str(count))
     from django.contrib.auth import get_user_model
     from django.db import connection
     from django.test import Client

@@ -12,10 +12,8 @@ end that every accepted submission has its row and the cohort is not overbooked.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -24,12 +22,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import (
     apply_once,
-    database_url,
-    ensure_database,
-    environment,
     first_come_cohort,
     gunicorn,
-    manage,
+    prepare,
 )
 
 CAPACITY = 25
@@ -43,16 +38,7 @@ def main() -> None:
     args = parser.parse_args()
     per_client = 2 if args.quick else args.per_client
 
-    ensure_database(database_url())
-    env = environment(STATIC_ROOT=tempfile.mkdtemp(prefix="copp-static-"))
-    manage("migrate", "--noinput", "-v0", env=env)
-    manage("seed_demo", env=env)
-    manage("collectstatic", "--noinput", "-v0", env=env)
-
-    os.environ.update({k: env[k] for k in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL")})
-    import django
-
-    django.setup()
+    env = prepare()
     from enrollment.models import Application
     from enrollment.services import seats_taken
     from programs.models import Cohort
