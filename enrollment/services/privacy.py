@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -229,7 +230,10 @@ def anonymise(*, applicant: Applicant, actor: Actor, reason: str) -> Applicant:
         keys["snils_key"] = ""
     applications.update(**keys)
     for document in Document.objects.filter(application__applicant=applicant):
-        document.file.delete(save=False)
+        if document.file:
+            # The file goes once the rows say so: never before the commit.
+            storage, name = document.file.storage, document.file.name
+            transaction.on_commit(partial(storage.delete, name))
         document.file = ""
         document.original_name = ""
         document.save(update_fields=["file", "original_name"])

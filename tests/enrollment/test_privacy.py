@@ -137,7 +137,7 @@ def test_only_those_allowed_export_or_anonymise(client, cohort, django_user_mode
 
 
 def test_anonymising_removes_who_it_was_and_keeps_the_figures(
-    client, cohort, admin_user, django_user_model
+    client, cohort, admin_user, django_user_model, django_capture_on_commit_callbacks
 ):
     actor = services.Actor.staff(admin_user)
     application = submit(
@@ -157,7 +157,8 @@ def test_anonymising_removes_who_it_was_and_keeps_the_figures(
     client.force_login(staff(django_user_model, roles.INTAKE))
     url = reverse("admin:enrollment_applicant_anonymise", args=[applicant.pk])
     assert client.get(url).status_code == 200
-    response = client.post(url, {"reason": "Заявление № 45", "confirm": "on"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"reason": "Заявление № 45", "confirm": "on"})
     assert response.status_code == 302
 
     applicant.refresh_from_db()
