@@ -1,17 +1,19 @@
-"""E-mails to applicants, in the language they applied in (HTML and plain text)."""
+"""E-mails to applicants, in the language they applied in (HTML and plain text).
+
+The services call these inside their transactions: an e-mail is queued with the
+change it tells about, and delivered once that change is committed.
+"""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-logger = logging.getLogger(__name__)
+from copp import mail
 
 SUBJECTS = {
     "submitted": _("Your application has been received"),
@@ -72,19 +74,14 @@ def send_links(email: str, applications: Sequence) -> None:
 
 
 def _send(subject: str, template: str, context: dict, recipients: list[str]) -> None:
-    text = render_to_string(f"{template}.txt", context)
-    html = render_to_string(f"{template}.html", context)
-    message = EmailMultiAlternatives(
-        subject=f"{subject} — {settings.COPP_SHORT_NAME}",
-        body=text,
-        to=recipients,
+    """Queue the e-mail with the current transaction (copp.mail): it goes out
+    after the commit, or later if the mail server is away."""
+    mail.queue(
+        f"{subject} — {settings.COPP_SHORT_NAME}",
+        render_to_string(f"{template}.txt", context),
+        recipients,
+        html=render_to_string(f"{template}.html", context),
     )
-    message.attach_alternative(html, "text/html")
-    try:
-        message.send()
-    except Exception:
-        # The change is committed already; a mail outage must not undo or hide it.
-        logger.exception("Could not send %r to %s", subject, recipients)
 
 
 def send_document_rejected(document_id: int) -> None:

@@ -3,23 +3,21 @@
 from __future__ import annotations
 
 import datetime
-import logging
 from collections import defaultdict
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from copp import mail
 from enrollment import services as enrollment_services
 
 from .models import Agreement, Amendment, Commitment, ExpiryNotice
 
-logger = logging.getLogger(__name__)
 EXPIRY_THRESHOLDS = (30, 60, 90)
 
 
@@ -170,15 +168,6 @@ def notify_expiring_agreements(*, today: datetime.date | None = None) -> int:
                 subject = str(_("Agreements expiring soon: %(count)s")) % {
                     "count": len(items)
                 }
-            transaction.on_commit(
-                lambda s=subject, b=body, to=person.email: _send(s, b, to)
-            )
+            mail.queue(subject, body, [person.email])
             sent += 1
     return sent
-
-
-def _send(subject: str, body: str, to: str) -> None:
-    try:
-        send_mail(subject, body, None, [to])
-    except Exception:
-        logger.exception("Could not send the agreements digest to %s", to)

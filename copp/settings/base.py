@@ -243,3 +243,5 @@ SILENCED_SYSTEM_CHECKS = [
 # --- Personal data (152-ФЗ): how long after the last application ended a
 # person's data are kept before purge_personal_data anonymises them.
 PERSONAL_DATA_RETENTION_DAYS = env.int("PERSONAL_DATA_RETENTION_DAYS", default=3 * 365)
+# Sent e-mails hold applicants' links: the outbox forgets them after this many days.
+EMAIL_KEEP_DAYS = env.int("EMAIL_KEEP_DAYS", default=7)

@@ -13,7 +13,6 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import partial
 
 import filetype
 from django.conf import settings
@@ -375,9 +374,7 @@ def _change_status(
         comment=comment,
         created_at=now,
     )
-    transaction.on_commit(
-        partial(emails.send_status_email, application.pk, to_status, comment=comment)
-    )
+    emails.send_status_email(application.pk, to_status, comment=comment)
 
 
 def _lock_cohort(cohort_id: int) -> Cohort:
@@ -544,9 +541,7 @@ def submit_application(
                 )
             for kind, upload, content_type in checked_files:
                 _store_document(application, kind, upload, content_type)
-            transaction.on_commit(
-                partial(emails.send_status_email, application.pk, S.SUBMITTED)
-            )
+            emails.send_status_email(application.pk, S.SUBMITTED)
             if cohort.admission_mode == Cohort.AdmissionMode.FIRST_COME:
                 _offer_or_waitlist(application, actor=Actor.system(), now=now)
     except IntegrityError as error:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -47,7 +46,7 @@ def reject_document(*, document: Document, actor: Actor, reason: str) -> Documen
     document = _review_document(
         document, actor=actor, status=Document.Status.REJECTED, reason=reason.strip()
     )
-    transaction.on_commit(partial(emails.send_document_rejected, document.pk))
+    emails.send_document_rejected(document.pk)
     return document
 
 
@@ -97,9 +96,7 @@ def send_message(
             text=str(_("Message sent: %(subject)s\n\n%(text)s"))
             % {"subject": subject.strip(), "text": text.strip()},
         )
-        transaction.on_commit(
-            partial(emails.send_message, application.pk, subject.strip(), text.strip())
-        )
+        emails.send_message(application.pk, subject.strip(), text.strip())
     return note
 
 

@@ -26,6 +26,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from copp import mail
+
 from ..models import (
     ACTIVE_STATUSES,
     TRANSITIONS,
@@ -196,6 +198,9 @@ def anonymise(*, applicant: Applicant, actor: Actor, reason: str) -> Applicant:
     applicant = Applicant.objects.select_for_update().get(pk=applicant.pk)
     if applicant.anonymised_at is not None:
         return applicant
+    for address in (applicant.email, applicant.representative_email):
+        if address:
+            mail.forget_recipient(address)  # e-mails hold names and links
     in_register = Completion.objects.filter(application__applicant=applicant).exists()
     masked = {
         "phone": "",

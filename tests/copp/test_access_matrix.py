@@ -259,6 +259,12 @@ ROWS = [
     ),
     ("users", "GET", lambda x, w: reverse("admin:auth_user_changelist"), "------+"),
     (
+        "e-mail outbox",
+        "GET",
+        lambda x, w: reverse("admin:copp_outgoingemail_changelist"),
+        "------+",
+    ),
+    (
         "partners",
         "GET",
         lambda x, w: reverse("admin:partners_partner_changelist"),

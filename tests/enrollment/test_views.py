@@ -282,7 +282,8 @@ def test_lost_link_answers_the_same_for_known_and_unknown_addresses(
 ):
     application = submit(cohort, email="known@example.org")
     url = reverse("enrollment:lost_link")
-    known = client.post(url, {"email": "Known@Example.org"}, follow=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        known = client.post(url, {"email": "Known@Example.org"}, follow=True)
     sent = [m for m in mail.outbox if "known@example.org" in m.to[0].lower()]
     assert len(sent) == 1
     assert application.get_absolute_url() in sent[0].body
