@@ -164,6 +164,7 @@ class Table:
     headers: list[str]
     rows: list[list] = field(default_factory=list)
     chart: str = ""  # "bar", "line" or "pie": drawn from the first two columns
+    wide: bool = False  # the full width of the page, not half of it
 
     def chart_data(self) -> dict:
         return {
@@ -225,31 +226,6 @@ def build_report(form: ReportForm, today: datetime.date) -> list[Table]:
     for label, value in zip(stages, values, strict=True):
         funnel.rows.append([label, value, _rate(value, total.submitted)])
     tables.append(funnel)
-    directions: dict[str, list] = {}
-    for direction, row in per_program:
-        directions.setdefault(direction, []).append(row)
-    by_direction = [
-        enrollment_reports.add_up(name, rows)
-        for name, rows in sorted(directions.items())
-    ]
-    for key, rows, title in [
-        ("funnel_directions", by_direction, _("Funnel by direction")),
-        ("funnel_programs", [row for _d, row in per_program], _("Funnel by program")),
-    ]:
-        table = Table(key, str(title), ["", *stages, str(_("Enrolled of submitted"))])
-        for row in rows:
-            table.rows.append(
-                [
-                    row.name,
-                    row.submitted,
-                    row.reviewed,
-                    row.offered,
-                    row.enrolled,
-                    row.completed,
-                    _rate(row.enrolled, row.submitted),
-                ]
-            )
-        tables.append(table)
 
     weekly = form.grouping() == "week"
     months = Table(
@@ -265,6 +241,33 @@ def build_report(form: ReportForm, today: datetime.date) -> list[Table]:
     ):
         months.rows.append([start.strftime("%d.%m.%Y" if weekly else "%m.%Y"), count])
     tables.append(months)
+    directions: dict[str, list] = {}
+    for direction, row in per_program:
+        directions.setdefault(direction, []).append(row)
+    by_direction = [
+        enrollment_reports.add_up(name, rows)
+        for name, rows in sorted(directions.items())
+    ]
+    for key, rows, title in [
+        ("funnel_directions", by_direction, _("Funnel by direction")),
+        ("funnel_programs", [row for _d, row in per_program], _("Funnel by program")),
+    ]:
+        table = Table(
+            key, str(title), ["", *stages, str(_("Enrolled of submitted"))], wide=True
+        )
+        for row in rows:
+            table.rows.append(
+                [
+                    row.name,
+                    row.submitted,
+                    row.reviewed,
+                    row.offered,
+                    row.enrolled,
+                    row.completed,
+                    _rate(row.enrolled, row.submitted),
+                ]
+            )
+        tables.append(table)
 
     cohorts = Table(
         "cohorts",
@@ -278,6 +281,7 @@ def build_report(form: ReportForm, today: datetime.date) -> list[Table]:
             str(_("Waiting")),
             str(_("At risk")),
         ],
+        wide=True,
     )
     for cohort, taken, waiting, at_risk in enrollment_reports.cohort_fill(
         cohort_queryset(form, period), today=today, now=timezone.now()

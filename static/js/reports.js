@@ -5,6 +5,10 @@ document.addEventListener("DOMContentLoaded", () => {
   const colours = ["#0b4f8a", "#c2410c", "#15803d", "#7c3aed", "#b45309", "#0e7490", "#be123c"];
   for (const holder of document.querySelectorAll("[data-chart]")) {
     const data = JSON.parse(document.getElementById(holder.dataset.chart).textContent);
+    // Long labels (learner categories) read better on horizontal bars, one row each.
+    const horizontal = data.type === "bar" && data.labels.some((label) => label.length > 20);
+    if (horizontal) holder.style.height = `${2 + data.labels.length * 1.6}rem`;
+    const short = (label) => (label.length > 32 ? `${label.slice(0, 31)}…` : label);
     const canvas = document.createElement("canvas");
     canvas.setAttribute("role", "img");
     canvas.setAttribute("aria-label", data.title);
@@ -17,8 +21,18 @@ document.addEventListener("DOMContentLoaded", () => {
       },
       options: {
         animation: false,
+        maintainAspectRatio: false, // the holder's height (site.css) bounds the chart
         plugins: { legend: { display: data.type === "pie" } },
-        scales: data.type === "pie" ? {} : { y: { beginAtZero: true, ticks: { precision: 0 } } },
+        indexAxis: horizontal ? "y" : "x",
+        scales:
+          data.type === "pie"
+            ? {}
+            : {
+                [horizontal ? "x" : "y"]: { beginAtZero: true, ticks: { precision: 0 } },
+                [horizontal ? "y" : "x"]: {
+                  ticks: { callback(value) { return short(this.getLabelForValue(value)); } },
+                },
+              },
       },
     });
   }
