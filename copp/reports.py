@@ -16,6 +16,7 @@ from django.utils.translation import pgettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from core.forms import DateField
 from enrollment import reports as enrollment_reports
 from enrollment.models import Application, Completion, DailyIntake, Sex
 from partners import selectors as partner_selectors
@@ -68,13 +69,14 @@ def preset_days(
 
 
 class ReportForm(forms.Form):
-    """The period and filters; a value that does not parse is simply ignored."""
+    """The period and filters; a value that does not parse is ignored (and its
+    field says why), the others still apply."""
 
     preset = forms.ChoiceField(label=_("Period"), choices=PRESETS, required=False)
-    date_from = forms.DateField(
+    date_from = DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    date_to = forms.DateField(
+    date_to = DateField(
         label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     direction = forms.ModelChoiceField(
@@ -92,12 +94,17 @@ class ReportForm(forms.Form):
         required=False,
     )
 
+    def valid_data(self) -> dict:
+        """The values that parsed: an invalid field drops out, not the rest."""
+        self.is_valid()
+        return self.cleaned_data
+
     def grouping(self) -> str:
-        data = self.cleaned_data if self.is_valid() else {}
+        data = self.valid_data()
         return data.get("group") or "month"
 
     def period(self, today: datetime.date) -> Period:
-        data = self.cleaned_data if self.is_valid() else {}
+        data = self.valid_data()
         first, last = data.get("date_from"), data.get("date_to")
         if first and last and first > last:
             first, last = last, first
@@ -108,7 +115,7 @@ class ReportForm(forms.Form):
     def program_filters(self, cohort: str) -> dict:
         """Lookups for the direction, program and funding filters, from the
         model the report reads through the path to its cohort (``cohort``)."""
-        data = self.cleaned_data if self.is_valid() else {}
+        data = self.valid_data()
         program = f"{cohort}__program" if cohort else "program"
         lookups = {
             f"{program}__direction": data.get("direction"),

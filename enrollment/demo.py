@@ -53,6 +53,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from phonenumber_field.phonenumber import PhoneNumber
 
+from core.identifiers import snils_check_digits
 from enrollment.models import (
     ACTIVE_STATUSES,
     ADULT_AGE,
@@ -69,7 +70,6 @@ from enrollment.models import (
     stages_reached,
 )
 from enrollment.services.figures import rebuild_daily_intake
-from enrollment.validators import snils_check_digits
 from programs.models import (
     CategoryCode,
     Cohort,

@@ -39,8 +39,8 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from phonenumber_field.phonenumber import PhoneNumber
 
+from core.identifiers import format_snils
 from enrollment.models import Application, ApplicationStatus, Sex
-from enrollment.validators import format_snils
 from programs.models import CategoryCode, Cohort, EducationLevel
 
 Value = str | datetime.date | datetime.datetime | None

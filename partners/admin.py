@@ -16,6 +16,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DateField
+from core.numbers import parse_int
 from enrollment.forms import add_errors
 
 from . import selectors
@@ -75,17 +77,22 @@ class PartnerAdmin(admin.ModelAdmin):
         if not self.has_add_permission(request):
             raise PermissionDenied
         if request.method == "POST" and "confirm" in request.POST:
-            rows = request.session.pop(SESSION_KEY, None)
-            if not rows:
+            preview = request.session.pop(SESSION_KEY, None)
+            if not isinstance(preview, dict) or not preview.get("rows"):
                 messages.error(request, gettext("Upload the file again, please."))
                 return HttpResponseRedirect(reverse("admin:partners_partner_import"))
-            created, refused = import_partners(rows)
+            created, refused = import_partners(preview["rows"])
             for partner in created:
                 self.log_addition(request, partner, gettext("Imported"))
+            # The rows the preview refused are left out too, not only those
+            # refused now.
             messages.success(
                 request,
                 gettext("Partners added: %(created)s; rows left out: %(refused)s.")
-                % {"created": len(created), "refused": len(refused)},
+                % {
+                    "created": len(created),
+                    "refused": len(refused) + preview.get("refused", 0),
+                },
             )
             return HttpResponseRedirect(reverse("admin:partners_partner_changelist"))
         form = ImportForm(request.POST or None, request.FILES or None)
@@ -97,7 +104,10 @@ class PartnerAdmin(admin.ModelAdmin):
                 form.add_error("file", error)
             else:
                 checked = check_rows(rows)
-                request.session[SESSION_KEY] = [r.data for r in checked if r.is_valid]
+                request.session[SESSION_KEY] = {
+                    "rows": [r.data for r in checked if r.is_valid],
+                    "refused": sum(not r.is_valid for r in checked),
+                }
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
@@ -195,13 +205,13 @@ class ExpiringFilter(admin.SimpleListFilter):
 
 
 class SignForm(forms.Form):
-    signed_on = forms.DateField(
+    signed_on = DateField(
         label=_("Signed on"), widget=forms.DateInput(attrs={"type": "date"})
     )
 
 
 class TerminateForm(forms.Form):
-    terminated_on = forms.DateField(
+    terminated_on = DateField(
         label=_("Terminated on"), widget=forms.DateInput(attrs={"type": "date"})
     )
     reason = forms.CharField(
@@ -210,7 +220,7 @@ class TerminateForm(forms.Form):
 
 
 class AmendForm(forms.Form):
-    signed_on = forms.DateField(
+    signed_on = DateField(
         label=_("Signed on"), widget=forms.DateInput(attrs={"type": "date"})
     )
     text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 5}))
@@ -347,10 +357,11 @@ class AgreementAdmin(admin.ModelAdmin):
         if not self.has_view_permission(request, agreement):
             raise PermissionDenied
         document = agreement
-        if request.GET.get("amendment", "").isdigit():
-            document = get_object_or_404(
-                Amendment, pk=int(request.GET["amendment"]), agreement=agreement
-            )
+        if "amendment" in request.GET:
+            amendment = parse_int(request.GET["amendment"], minimum=1)
+            if amendment is None:
+                raise Http404
+            document = get_object_or_404(Amendment, pk=amendment, agreement=agreement)
         if not document.scan:
             raise Http404
         response = FileResponse(

@@ -12,6 +12,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from core.identifiers import digits
+
 from .models import Partner
 
 MAX_ROWS = 5000
@@ -39,7 +41,7 @@ KIND_WORDS = {
 
 
 class PartnerRowForm(forms.ModelForm):
-    website = forms.URLField(required=False, assume_scheme="https")
+    website = forms.URLField(required=False, assume_scheme="https", max_length=200)
 
     class Meta:
         model = Partner
@@ -133,7 +135,7 @@ def check_rows(rows: list[dict[str, str]]) -> list[ImportRow]:
         if kind is None:
             kind = (
                 Partner.Kind.ENTREPRENEUR
-                if len(data.get("inn", "").strip()) == 12
+                if len(digits(data.get("inn", ""))) == 12
                 else Partner.Kind.ORGANISATION
             )
         data["kind"] = kind
@@ -146,7 +148,7 @@ def check_rows(rows: list[dict[str, str]]) -> list[ImportRow]:
             for name, messages in form.errors.items():
                 label = form.fields[name].label if name in form.fields else ""
                 row.errors.extend(f"{label}: {m}" if label else m for m in messages)
-        inn = data.get("inn", "").strip()
+        inn = digits(data.get("inn", ""))
         if inn and inn in seen:
             row.errors.append(
                 str(_("ИНН repeats line %(line)s of the file.")) % {"line": seen[inn]}

@@ -15,9 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
+from core.identifiers import digits, validate_inn, validate_kpp, validate_ogrn
 from programs.models import Cohort, Program
-
-from .validators import validate_inn, validate_kpp, validate_ogrn
 
 
 def private_storage():
@@ -94,9 +93,11 @@ class Partner(models.Model):
         """Put a clear message on each number that does not fit the rules."""
         errors: dict[str, ValidationError] = {}
         entrepreneur = self.kind == self.Kind.ENTREPRENEUR
-        self.inn = (self.inn or "").strip()
-        self.kpp = (self.kpp or "").strip().upper()
-        self.ogrn = (self.ogrn or "").strip()
+        # Stored as the bare digits the database's check expects, so that a
+        # number typed with spaces gets its field's message, not the constraint's.
+        self.inn = digits(self.inn)
+        self.kpp = digits(self.kpp).upper()
+        self.ogrn = digits(self.ogrn)
         checks = [
             ("inn", lambda: validate_inn(self.inn, length=12 if entrepreneur else 10)),
             ("ogrn", lambda: validate_ogrn(self.ogrn, entrepreneur=entrepreneur)),

@@ -10,8 +10,8 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from copp import roles
+from core.identifiers import snils_check_digits
 from enrollment.models import Applicant, Application, Completion, Document
-from enrollment.validators import snils_check_digits
 from programs.models import Cohort
 from tests.factories import CohortFactory, pdf_file, submit
 

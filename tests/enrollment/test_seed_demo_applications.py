@@ -11,6 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from core.identifiers import validate_snils
 from enrollment.demo import seed_applications, submission_key
 from enrollment.models import (
     ADULT_AGE,
@@ -23,7 +24,6 @@ from enrollment.models import (
     StatusChange,
 )
 from enrollment.services import seats_taken
-from enrollment.validators import validate_snils
 from programs.demo import seed_catalog
 from programs.models import Cohort, EducationLevel, ProgramKind
 

@@ -7,13 +7,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from partners.models import Partner
-from partners.validators import (
+from core.identifiers import (
     ogrn_check_digit,
     validate_inn,
     validate_kpp,
     validate_ogrn,
 )
+from partners.models import Partner
 from tests.factories import CohortFactory, ProgramFactory
 
 pytestmark = pytest.mark.django_db
@@ -246,3 +246,60 @@ def test_demo_partners_are_valid_signed_and_created_once():
     assert all(r.release_on > dt.date.today() for r in SeatReservation.objects.all())
     call_command("seed_demo", applications=0, stdout=io.StringIO())
     assert Partner.objects.count() == 6
+
+
+@pytest.mark.parametrize(
+    ("field", "typed", "stored"),
+    [
+        ("inn", "77 0708 3893", "7707083893"),
+        ("ogrn", "1 027700 132195", "1027700132195"),
+    ],
+)
+def test_numbers_typed_with_spaces_are_stored_as_digits(field, typed, stored):
+    partner = organisation(**{field: typed})
+    partner.full_clean()
+    partner.save()
+    assert getattr(partner, field) == stored
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("inn", "７７０７０８３８９３"),  # full-width digits
+        ("ogrn", "１０２７７００１３２１９５"),
+        ("kpp", "７７３６０１００１"),
+        ("inn", "77070838９3"),
+    ],
+)
+def test_digits_other_than_ascii_get_the_fields_own_message(admin_client, field, value):
+    data = {
+        "kind": "organisation",
+        "full_name": "ООО «Робот»",
+        "short_name": "Робот",
+        "inn": "7707083893",
+        "kpp": "773601001",
+        "ogrn": "1027700132195",
+        "contacts-TOTAL_FORMS": "0",
+        "contacts-INITIAL_FORMS": "0",
+    }
+    data[field] = value
+    response = admin_client.post(reverse("admin:partners_partner_add"), data)
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert list(errors) == [field]
+    assert "partner_numbers_fit_the_kind" not in str(errors)
+    assert Partner.objects.count() == 0
+
+
+def test_import_confirmation_counts_the_rows_the_preview_refused(admin_client):
+    rows = [
+        ["ИНН", "КПП", "ОГРН", "Полное наименование", "Краткое наименование", "Вид"],
+        ["7707083893", "773601001", "1027700132195", "АО «Завод»", "Завод", "ЮЛ"],
+        ["7707083894", "773601001", "1027700132195", "ООО «Ошибка»", "Ошибка", "ЮЛ"],
+        ["７７０７０８３８９３", "773601001", "1027700132195", "Широкие", "Ш", "ЮЛ"],
+    ]
+    url = reverse("admin:partners_partner_import")
+    admin_client.post(url, {"file": _xlsx(rows)})
+    response = admin_client.post(url, {"confirm": "1"}, follow=True)
+    [message] = [str(m) for m in response.context["messages"]]
+    assert "1" in message.split(";")[0] and "2" in message.split(";")[1]

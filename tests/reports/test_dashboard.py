@@ -219,3 +219,22 @@ def test_applications_by_week_start_on_mondays(client, manager, fixture):
         "09.11.2026": 1,
         "16.11.2026": 1,
     }
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "format=register&date_from=0001-01-01&date_to=9999-12-31",
+        "date_from=9999-12-31&date_to=0001-01-01",
+        "format=xlsx&date_from=9999-12-31",
+        "date_to=9999-12-31&group=week",
+        "date_from=1900-01-01&date_to=2100-12-31",
+    ],
+)
+def test_dates_at_the_edge_of_the_calendar_are_refused_kindly(client, manager, query):
+    response = client.get(f"{URL}?{query}")
+    assert response.status_code == 200
+    if "format" not in query and "9999" in query:
+        form = response.context["form"]
+        assert form.errors  # said next to the field, the rest of the page works
+        assert "2100" in str(form.errors)

@@ -1,0 +1,134 @@
+"""Russian identifiers of people and organisations, by the rules of DOMAIN.md.
+
+Each accepts what people type (spaces and dashes inside the number) and
+refuses anything the database's checks would not take: ASCII digits only.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from stdnum.ru import inn as stdnum_inn
+
+from .numbers import is_ascii_digits, strip_separators
+
+SNILS_DIGITS = 11
+# Numbers up to 001-001-998 were issued before the check digits existed.
+SNILS_UNCHECKED_UP_TO = 1001998
+
+
+def normalize_snils(value: str) -> str:
+    """Return the 11 digits of a СНИЛС typed with any spaces or dashes."""
+    return strip_separators(value)
+
+
+def snils_check_digits(first_nine: str) -> str:
+    total = sum(
+        int(digit) * weight
+        for digit, weight in zip(first_nine, range(9, 0, -1), strict=True)
+    )
+    if total < 100:
+        check = total
+    elif total in (100, 101):
+        check = 0
+    else:
+        check = total % 101
+        if check == 100:
+            check = 0
+    return f"{check:02d}"
+
+
+def validate_snils(value: str) -> None:
+    digits = normalize_snils(value)
+    # ASCII digits only: the column's CHECK takes nothing else (full-width
+    # digits would pass ``\d`` and, below 001-001-998, the checksum too).
+    if len(digits) != SNILS_DIGITS or not is_ascii_digits(digits):
+        raise ValidationError(
+            _("СНИЛС has 11 digits, for example 112-233-445 95."), code="snils_format"
+        )
+    if int(digits[:9]) <= SNILS_UNCHECKED_UP_TO:
+        return
+    if snils_check_digits(digits[:9]) != digits[9:]:
+        raise ValidationError(
+            _("This СНИЛС has a wrong check number; please check the digits."),
+            code="snils_checksum",
+        )
+
+
+def format_snils(digits: str) -> str:
+    """112233445 95 -> 112-233-445 95."""
+    if len(digits) != SNILS_DIGITS:
+        return digits
+    return f"{digits[:3]}-{digits[3:6]}-{digits[6:9]} {digits[9:]}"
+
+
+def digits(value: str) -> str:
+    """The number without the spaces and dashes people type inside it."""
+    return strip_separators(value)
+
+
+def validate_inn(value: str, *, length: int | None = None) -> None:
+    """ИНН: 10 digits for an organisation, 12 for a person; check digits mod 11 mod 10."""
+    number = digits(value)
+    if (
+        not is_ascii_digits(number)
+        or len(number) not in (10, 12)
+        or (length and len(number) != length)
+    ):
+        expected = {10: _("10 digits"), 12: _("12 digits")}.get(length or 0)
+        raise ValidationError(
+            _("ИНН has %(expected)s.") % {"expected": expected}
+            if expected
+            else _("ИНН has 10 digits (an organisation) or 12 (an entrepreneur)."),
+            code="inn_format",
+        )
+    if not stdnum_inn.is_valid(number):
+        raise ValidationError(
+            _("This ИНН has a wrong check digit; please check the number."),
+            code="inn_checksum",
+        )
+
+
+def validate_kpp(value: str) -> None:
+    if not re.fullmatch(r"[0-9]{4}[0-9A-Z]{2}[0-9]{3}", digits(value)):
+        raise ValidationError(
+            _(
+                "КПП has 9 characters: four digits, two digits or capital letters, three digits."
+            ),
+            code="kpp_format",
+        )
+
+
+def ogrn_check_digit(number: str) -> int:
+    """ОГРН (13): first 12 mod 11 mod 10; ОГРНИП (15): first 14 mod 13 mod 10."""
+    if len(number) == 13:
+        return int(number[:12]) % 11 % 10
+    return int(number[:14]) % 13 % 10
+
+
+def validate_ogrn(value: str, *, entrepreneur: bool | None = None) -> None:
+    """ОГРН: 13 digits starting with 1 or 5; ОГРНИП: 15 digits starting with 3.
+
+    The final "mod 10" of the ОГРНИП rule matters: python-stdnum omits it and
+    rejects valid numbers whose remainder is 10-12, so this check is our own.
+    """
+    number = digits(value)
+    if entrepreneur is True and not re.fullmatch(r"3[0-9]{14}", number):
+        raise ValidationError(
+            _("ОГРНИП has 15 digits and starts with 3."), code="ogrn_format"
+        )
+    if entrepreneur is False and not re.fullmatch(r"[15][0-9]{12}", number):
+        raise ValidationError(
+            _("ОГРН has 13 digits and starts with 1 or 5."), code="ogrn_format"
+        )
+    if not re.fullmatch(r"[15][0-9]{12}|3[0-9]{14}", number):
+        raise ValidationError(
+            _("ОГРН has 13 digits (or ОГРНИП 15 digits)."), code="ogrn_format"
+        )
+    if ogrn_check_digit(number) != int(number[-1]):
+        raise ValidationError(
+            _("This number has a wrong check digit; please check it."),
+            code="ogrn_checksum",
+        )
