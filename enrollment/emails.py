@@ -1,7 +1,8 @@
 """E-mails to applicants, in the language they applied in (HTML and plain text).
 
-The services call these inside their transactions: an e-mail is queued with the
-change it tells about, and delivered once that change is committed.
+The services call these inside their transactions: an e-mail is enqueued with
+the change it tells about (core.mail) and a task worker sends it once that
+change is committed.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from copp import mail
+from core import mail
 
 SUBJECTS = {
     "submitted": _("Your application has been received"),
@@ -74,9 +75,9 @@ def send_links(email: str, applications: Sequence) -> None:
 
 
 def _send(subject: str, template: str, context: dict, recipients: list[str]) -> None:
-    """Queue the e-mail with the current transaction (copp.mail): it goes out
-    after the commit, or later if the mail server is away."""
-    mail.queue(
+    """Enqueue the e-mail with the current transaction (core.mail): a worker
+    sends it after the commit, or later if the mail server is away."""
+    mail.send_later(
         f"{subject} — {settings.COPP_SHORT_NAME}",
         render_to_string(f"{template}.txt", context),
         recipients,

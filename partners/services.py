@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from copp import mail
+from core import mail
 from enrollment import services as enrollment_services
 
 from .models import Agreement, Amendment, Commitment, ExpiryNotice
@@ -168,6 +168,6 @@ def notify_expiring_agreements(*, today: datetime.date | None = None) -> int:
                 subject = str(_("Agreements expiring soon: %(count)s")) % {
                     "count": len(items)
                 }
-            mail.queue(subject, body, [person.email])
+            mail.send_later(subject, body, [person.email])
             sent += 1
     return sent

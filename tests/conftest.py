@@ -44,3 +44,38 @@ def pytest_sessionfinish(session, exitstatus):
     if skipped:
         reporter.write_line(f"CI: {len(skipped)} test(s) skipped; every test must run.")
         session.exitstatus = 1
+
+
+def run_due_tasks() -> int:
+    """Run every task that is due, one after another, as a worker does
+    (``manage.py db_worker --batch``), in this process; return how many ran.
+
+    The worker's own loop closes the connection between tasks, which would end
+    a test's transaction; so this claims and runs them one by one through the
+    worker's ``run_task``.
+    """
+    from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.models import DBTaskResult
+
+    worker = Worker(
+        queue_names=["*"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test-worker",
+        excluded_queue_names=[],
+    )
+    ran = 0
+    while (task := DBTaskResult.objects.ready().get_locked()) is not None:
+        task.claim(worker.worker_id)
+        worker.run_task(task)
+        ran += 1
+    return ran
+
+
+@pytest.fixture
+def run_tasks():
+    """Run the tasks that are due (e-mails, look-ups), as the worker would."""
+    return run_due_tasks

@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from copp import mail
+from core import mail
 
 from ..models import (
     ACTIVE_STATUSES,

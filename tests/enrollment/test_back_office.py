@@ -48,7 +48,7 @@ def set_status(application, status):
 
 
 def test_rejected_document_asks_the_applicant_for_a_new_one(
-    cohort, staff, django_capture_on_commit_callbacks
+    cohort, staff, django_capture_on_commit_callbacks, run_tasks
 ):
     application = submit(cohort, documents=[("passport", pdf_file())])
     document = application.documents.get()
@@ -63,6 +63,7 @@ def test_rejected_document_asks_the_applicant_for_a_new_one(
         Document.Status.REJECTED,
         staff.user,
     )
+    run_tasks()
     sent = mail.outbox[-1]
     assert "Нечитаемый скан" in sent.body
     assert application.get_absolute_url() in sent.body
@@ -86,7 +87,7 @@ def test_verified_document_records_who_and_when(cohort, staff):
 
 
 def test_message_is_mailed_and_kept_as_a_note(
-    cohort, staff, django_capture_on_commit_callbacks
+    cohort, staff, django_capture_on_commit_callbacks, run_tasks
 ):
     application = submit(cohort)
     with django_capture_on_commit_callbacks(execute=True):
@@ -96,6 +97,7 @@ def test_message_is_mailed_and_kept_as_a_note(
             subject="Расписание",
             text="Занятия в 18:00",
         )
+    run_tasks()
     assert mail.outbox[-1].subject.startswith("Расписание")
     assert Note.objects.get(application=application).author == staff.user
 

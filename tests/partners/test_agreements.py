@@ -174,7 +174,7 @@ def test_expiring_filters(admin_client, partner, days, expected):
 
 
 def test_expiry_digest_is_sent_once_per_agreement_and_threshold(
-    partner, responsible, django_capture_on_commit_callbacks
+    partner, responsible, run_tasks
 ):
     for number, left in [("A", 20), ("B", 50), ("C", 200)]:
         draft(
@@ -184,17 +184,17 @@ def test_expiry_digest_is_sent_once_per_agreement_and_threshold(
             valid_until=TODAY + datetime.timedelta(days=left),
             responsible=responsible,
         )
-    with django_capture_on_commit_callbacks(execute=True):
-        call_command("notify_expiring_agreements")
+    call_command("notify_expiring_agreements")
+    run_tasks()
     assert len(mail.outbox) == 1
     body = mail.outbox[0].body
     assert "№ A" in body and "№ B" in body and "№ C" not in body
-    with django_capture_on_commit_callbacks(execute=True):
-        call_command("notify_expiring_agreements")
+    call_command("notify_expiring_agreements")
+    run_tasks()
     assert len(mail.outbox) == 1  # nothing new to say
     # Thirty days later B crosses the 30-day threshold: one more digest, B only.
-    with django_capture_on_commit_callbacks(execute=True):
-        services.notify_expiring_agreements(today=TODAY + datetime.timedelta(days=25))
+    services.notify_expiring_agreements(today=TODAY + datetime.timedelta(days=25))
+    run_tasks()
     assert len(mail.outbox) == 2
     assert "№ B" in mail.outbox[1].body and "№ A" not in mail.outbox[1].body
 
