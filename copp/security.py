@@ -3,8 +3,11 @@ the public forms (django-ratelimit, counted in the shared cache)."""
 
 from __future__ import annotations
 
+import functools
+
 from django.conf import settings
 from django.http import HttpRequest
+from django_ratelimit.core import get_usage
 from django_ratelimit.decorators import ratelimit
 
 
@@ -26,5 +29,32 @@ def rate_of(group: str, request: HttpRequest) -> str:
 
 
 def limit_posts(group: str, key=client_ip_key):
-    """At most ``RATE_LIMITS[group]`` POSTs per key; beyond that the 429 page."""
-    return ratelimit(group=group, key=key, rate=rate_of, method="POST", block=True)
+    """At most ``RATE_LIMITS[group]`` POSTs per key; beyond that the 429 page,
+    which tells how long the wait really is (``seconds_until_allowed``)."""
+    limit = ratelimit(group=group, key=key, rate=rate_of, method="POST", block=True)
+
+    def decorator(view):
+        limited = limit(view)
+
+        @functools.wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs):
+            request.rate_limit = (group, key)  # type: ignore[attr-defined]
+            return limited(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def seconds_until_allowed(request: HttpRequest) -> int | None:
+    """How long a client over a limit waits until its window ends, or None
+    when the request was not limited by ``limit_posts``."""
+    group, key = getattr(request, "rate_limit", (None, None))
+    if group is None:
+        return None
+    usage = get_usage(
+        request, group=group, key=key, rate=rate_of, method="POST", increment=False
+    )
+    if not usage:
+        return None
+    return max(int(usage["time_left"]), 1)

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import logging
+import math
+import secrets
 import sys
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -21,9 +24,11 @@ from django.views.decorators.vary import vary_on_cookie
 
 from enrollment import selectors as enrollment
 from enrollment.exports import register_xlsx_response
+from enrollment.permissions import may_see_personal_data
 from programs import selectors as catalog
 
 from . import reports
+from .security import seconds_until_allowed
 
 logger = logging.getLogger(__name__)
 
@@ -46,15 +51,45 @@ def home(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Answer 200 when the database answers, 503 otherwise."""
+    """The state of what the portal needs, for a load balancer and monitoring.
+
+    The HTTP status is for the load balancer: 503 when this server cannot
+    serve (no database), 200 otherwise. The body is for monitoring: each part
+    "up" or "down", and "status" is "ok", "degraded" (the cache is down:
+    pages are served uncached and rate limits are open) or "unavailable".
+    """
+    checks = {"database": database_answers(), "cache": cache_answers()}
+    body = {name: "up" if up else "down" for name, up in checks.items()}
+    if not checks["database"]:
+        return JsonResponse({"status": "unavailable", **body}, status=503)
+    body["status"] = "ok" if all(checks.values()) else "degraded"
+    return JsonResponse(body)
+
+
+def database_answers() -> bool:
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except DatabaseError:
         logger.exception("Health check: the database does not answer")
-        return JsonResponse({"status": "unavailable", "database": "down"}, status=503)
-    return JsonResponse({"status": "ok", "database": "up"})
+        return False
+    return True
+
+
+def cache_answers() -> bool:
+    """Write a value and read it back. The cache ignores its own errors (so
+    that pages survive without it); a value that does not come back is how
+    an outage shows."""
+    key, value = "healthz", secrets.token_hex(8)
+    try:
+        cache.set(key, value, timeout=10)
+        answered = cache.get(key) == value
+    except Exception:
+        answered = False
+    if not answered:
+        logger.error("Health check: the cache does not answer")
+    return answered
 
 
 @require_GET
@@ -78,9 +113,13 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 
 def too_many_requests(request: HttpRequest, exception: Exception) -> HttpResponse:
-    """A rate limit was reached: say so kindly, and when to come back."""
-    response = render(request, "429.html", status=429)
-    response["Retry-After"] = "600"
+    """A rate limit was reached: say so kindly, and when to come back (the end
+    of the limit's window, as counted)."""
+    seconds = seconds_until_allowed(request) or 600
+    response = render(
+        request, "429.html", {"wait_minutes": math.ceil(seconds / 60)}, status=429
+    )
+    response["Retry-After"] = str(seconds)
     return response
 
 
@@ -109,6 +148,9 @@ def reports_dashboard(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     form = reports.ReportForm(request.GET)
     if request.GET.get("format") == "register":
+        # The register names people: it needs the personal-data permission too.
+        if not may_see_personal_data(request.user):
+            raise PermissionDenied
         return register_xlsx_response(
             form.completions(today), filename=f"frdo-register-{today:%Y%m%d}.xlsx"
         )

@@ -35,6 +35,9 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "django_ratelimit",
+    "django_tasks",
+    "django_tasks_db",
+    "core",
     "copp",
     "programs",
     "enrollment",
@@ -92,10 +95,37 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # A database that does not answer is an outage (the 503 page), not a hang.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5)
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://copp")}
+
+def resilient_cache(url: str) -> dict:
+    """The cache at ``url``; for Redis, short timeouts and errors ignored.
+
+    Without Redis the portal keeps working: a cache read misses and a write
+    is dropped (pages render uncached), rate limits fail open
+    (RATELIMIT_FAIL_OPEN below), and /healthz reports the cache as down.
+    Every operation gives up within CACHE_TIMEOUT seconds, so a Redis that
+    hangs slows a request by at most a second instead of stopping it.
+    """
+    cache = environ.Env.cache_url_config(url)
+    if "redis" in cache["BACKEND"].lower():
+        options = cache.setdefault("OPTIONS", {})
+        options.setdefault(
+            "SOCKET_CONNECT_TIMEOUT", env.float("CACHE_CONNECT_TIMEOUT", default=0.25)
+        )
+        options.setdefault("SOCKET_TIMEOUT", env.float("CACHE_TIMEOUT", default=0.5))
+        options.setdefault("IGNORE_EXCEPTIONS", True)
+    cache.setdefault("KEY_PREFIX", env("CACHE_KEY_PREFIX", default="copp"))
+    return cache
+
+
+CACHES = {"default": resilient_cache(env("CACHE_URL", default="locmemcache://copp"))}
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 
 AUTHENTICATION_BACKENDS = [
     # Refuses logins while an address and user name are locked out.
@@ -127,6 +157,12 @@ CHARTJS_DIR = BASE_DIR / "node_modules" / "chart.js" / "dist"
 if CHARTJS_DIR.is_dir():
     STATICFILES_DIRS.append(("vendor/chartjs", CHARTJS_DIR))
 CHARTS_AVAILABLE = CHARTJS_DIR.is_dir()
+# Uploaded files live under VAR_DIR, never in the code's directory. Both roots
+# must be shared by every app server and backed up (docs/deployment.md).
+# Public files (partners' logos) are served by a view that checks the partner
+# is public; MEDIA_URL is not served as a directory.
+MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+MEDIA_URL = "/media/"
 # Applicants' and partners' files: outside any served directory.
 PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private")))
 STORAGES = {
@@ -145,6 +181,9 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# Every connection to the mail server gives up after this many seconds: a
+# server that accepts and never answers costs a retry, never a stuck process.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 # The portal's public address, for links in e-mails.
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="ЦОПП <noreply@copp.local>")
@@ -161,6 +200,17 @@ COPP_EMAIL = env("COPP_EMAIL", default="info@copp.local")
 # Public pages with live seat counts may be cached this many seconds at most.
 CATALOG_CACHE_SECONDS = env.int("CATALOG_CACHE_SECONDS", default=5)
 
+# Background work (e-mail, long exports, periodic duties): Django's Tasks API
+# with its database backend, so a task is enqueued in the transaction of the
+# change that calls for it and any number of workers (``manage.py db_worker``)
+# on any number of machines share the queue.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+
 LOGIN_URL = "admin:login"
 
 PHONENUMBER_DEFAULT_REGION = "RU"
@@ -169,12 +219,18 @@ PHONENUMBER_DB_FORMAT = "E164"
 # Enrollment rules that the centre may tune.
 OFFER_VALID_HOURS = env.int("OFFER_VALID_HOURS", default=72)
 DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
+# Bounds on one application's documents: how many, and how large in all.
+DOCUMENTS_PER_APPLICATION = env.int("DOCUMENTS_PER_APPLICATION", default=20)
+DOCUMENTS_TOTAL_MB = env.int("DOCUMENTS_TOTAL_MB", default=60)
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    # Django's own "django" logger prints to the console under DEBUG and also
+    # passes its lines up to the root: one handler only, the root's.
+    "loggers": {"django": {"handlers": [], "level": "INFO", "propagate": True}},
 }
 
 
@@ -221,6 +277,11 @@ RATE_LIMITS = {
     "upload": env("RATE_LIMIT_UPLOAD", default="60/h"),
 }
 RATELIMIT_VIEW = "copp.views.too_many_requests"
+# Without the shared cache the limits cannot count: the forms stay open rather
+# than refuse every applicant during a Redis outage. Abuse is then held back by
+# the honeypot, CSRF and the proxy's own limits (docs/deployment.md); staff
+# logins keep their lockout, which django-axes counts in the database.
+RATELIMIT_FAIL_OPEN = True
 # Behind the proxy, the address it saw (docs/deployment.md: HTTP_X_REAL_IP).
 CLIENT_IP_HEADER = env("CLIENT_IP_HEADER", default="REMOTE_ADDR")
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
@@ -243,5 +304,6 @@ SILENCED_SYSTEM_CHECKS = [
 # --- Personal data (152-ФЗ): how long after the last application ended a
 # person's data are kept before purge_personal_data anonymises them.
 PERSONAL_DATA_RETENTION_DAYS = env.int("PERSONAL_DATA_RETENTION_DAYS", default=3 * 365)
-# Sent e-mails hold applicants' links: the outbox forgets them after this many days.
-EMAIL_KEEP_DAYS = env.int("EMAIL_KEEP_DAYS", default=7)
+# Finished tasks (sent e-mails hold applicants' links) are deleted after this
+# many days.
+TASK_RESULTS_KEEP_DAYS = env.int("TASK_RESULTS_KEEP_DAYS", default=7)

@@ -9,8 +9,11 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+    "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5)
+)
 # Several app servers share the cache: rate limits, cached pages. Redis, always.
-CACHES = {"default": env.cache("CACHE_URL")}
+CACHES = {"default": resilient_cache(env("CACHE_URL"))}  # noqa: F405
 SILENCED_SYSTEM_CHECKS = []
 
 # The app server serves its own static files: compressed, with hashed names.

@@ -56,7 +56,7 @@ def test_language_switch_links_to_the_same_page(client):
 def test_healthz_answers_ok_when_the_database_answers(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "up"}
+    assert response.json() == {"status": "ok", "database": "up", "cache": "up"}
 
 
 def test_healthz_answers_503_when_the_database_is_down(client, monkeypatch):
