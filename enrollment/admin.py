@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef, QuerySet
@@ -56,6 +57,7 @@ from .models import (
     SeatReservation,
     StatusChange,
 )
+from .permissions import may_see_personal_data
 from .services import privacy
 
 S = ApplicationStatus
@@ -385,7 +387,6 @@ class ApplicationAdmin(SimpleHistoryAdmin):
         "language",
         "public_link",
     ]
-    fields = readonly_fields
     inlines = [
         DocumentInline,
         StatusChangeInline,
@@ -405,6 +406,14 @@ class ApplicationAdmin(SimpleHistoryAdmin):
             .get_queryset(request)
             .select_related("applicant", "cohort", "cohort__program")
         )
+
+    def get_fields(self, request: HttpRequest, obj=None) -> list[str]:
+        """The applicant's secret link acts as the applicant: only staff who may
+        change applications see it."""
+        fields = list(self.readonly_fields)
+        if not self.has_change_permission(request, obj):
+            fields.remove("public_link")
+        return fields
 
     def get_changelist(self, request, **kwargs):
         return ApplicationChangeList
@@ -508,11 +517,19 @@ class ApplicationAdmin(SimpleHistoryAdmin):
         """The changelist as filtered and searched, streamed as CSV or XLSX."""
         from .exports import csv_response, xlsx_response
 
-        if fmt not in ("csv", "xlsx") or not request.user.has_perm(
-            "enrollment.export_application"
+        if (
+            fmt not in ("csv", "xlsx")
+            or not request.user.has_perm("enrollment.export_application")
+            or not may_see_personal_data(request.user)
         ):
             raise PermissionDenied
-        changelist = self.get_changelist_instance(request)
+        try:
+            changelist = self.get_changelist_instance(request)
+        except IncorrectLookupParameters:
+            # What the list itself does with a filter it cannot apply.
+            return HttpResponseRedirect(
+                reverse("admin:enrollment_application_changelist") + "?e=1"
+            )
         # The rows the changelist shows, without its per-row flags.
         queryset = Application.objects.filter(
             pk__in=changelist.get_queryset(request).values("pk")
@@ -904,11 +921,21 @@ class CohortAdmin(SimpleHistoryAdmin, CatalogCohortAdmin):
             *super().get_urls(),
         ]
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra = {
+            **(extra_context or {}),
+            "can_download_roster": may_see_personal_data(request.user),
+        }
+        return super().change_view(request, object_id, form_url, extra_context=extra)
+
     def roster_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         from .exports import roster_xlsx_response
 
         cohort = get_object_or_404(Cohort.objects.select_related("program"), pk=pk)
-        if not self.has_view_permission(request, cohort):
+        if not (
+            self.has_view_permission(request, cohort)
+            and may_see_personal_data(request.user)
+        ):
             raise PermissionDenied
         return roster_xlsx_response(cohort)
 

@@ -14,17 +14,28 @@ A's document id.
 
 from __future__ import annotations
 
+import datetime
 import secrets
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
 from copp import roles
+from enrollment.models import StatusChange
+from partners.models import Agreement, Amendment, Partner
 from programs.models import Cohort
-from tests.factories import CohortFactory, ProgramFactory, pdf_file, submit
+from tests.factories import (
+    PDF_BYTES,
+    PNG_BYTES,
+    CohortFactory,
+    ProgramFactory,
+    pdf_file,
+    submit,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +54,38 @@ def world():
     cohort = CohortFactory(program=program, admission_mode=Cohort.AdmissionMode.REVIEW)
     a = submit(cohort, email="a@example.org", documents=[("passport", pdf_file())])
     b = submit(cohort, email="b@example.org", documents=[("passport", pdf_file())])
-    return {"cohort": cohort, "A": a, "B": b}
+    partner = Partner.objects.create(
+        kind=Partner.Kind.ORGANISATION,
+        full_name="АО «Энский станкостроительный завод»",
+        short_name="АО «ЭСЗ»",
+        inn="7707083893",
+        kpp="770701001",
+        ogrn="1027700132195",
+        is_public=True,
+        logo=SimpleUploadedFile("logo.png", PNG_BYTES, "image/png"),
+    )
+    agreement = Agreement.objects.create(
+        partner=partner,
+        kind=Agreement.Kind.NETWORK,
+        number="С-1/2026",
+        subject="Практика",
+        scan=SimpleUploadedFile("scan.pdf", PDF_BYTES, "application/pdf"),
+    )
+    amendment = Amendment.objects.create(
+        agreement=agreement,
+        number=1,
+        signed_on=datetime.date(2026, 1, 15),
+        text="Изменение",
+        scan=SimpleUploadedFile("amend.pdf", PDF_BYTES, "application/pdf"),
+    )
+    return {
+        "cohort": cohort,
+        "A": a,
+        "B": b,
+        "partner": partner,
+        "agreement": agreement,
+        "amendment": amendment,
+    }
 
 
 def token_for(actor: str, world) -> str:
@@ -227,11 +269,12 @@ ROWS = [
         lambda x, w: reverse("admin:programs_program_changelist"),
         "---++++",
     ),
+    # A roster names people: viewing the cohort is not enough.
     (
         "roster",
         "GET",
         lambda x, w: reverse("admin:programs_cohort_roster", args=[w["cohort"].pk]),
-        "---++++",
+        "---++-+",
     ),
     (
         "add program",
@@ -259,9 +302,9 @@ ROWS = [
     ),
     ("users", "GET", lambda x, w: reverse("admin:auth_user_changelist"), "------+"),
     (
-        "e-mail outbox",
+        "background tasks (e-mails with links)",
         "GET",
-        lambda x, w: reverse("admin:copp_outgoingemail_changelist"),
+        lambda x, w: reverse("admin:django_tasks_database_dbtaskresult_changelist"),
         "------+",
     ),
     (
@@ -287,6 +330,27 @@ ROWS = [
         "GET",
         lambda x, w: reverse("admin:partners_agreement_add"),
         "-----++",
+    ),
+    (
+        "agreement scan",
+        "GET",
+        lambda x, w: reverse("admin:partners_agreement_scan", args=[w["agreement"].pk]),
+        "----+++",
+    ),
+    (
+        "amendment scan",
+        "GET",
+        lambda x, w: (
+            reverse("admin:partners_agreement_scan", args=[w["agreement"].pk])
+            + f"?amendment={w['amendment'].pk}"
+        ),
+        "----+++",
+    ),
+    (
+        "public partner's logo",
+        "GET",
+        lambda x, w: reverse("partners:logo", args=[w["partner"].pk]),
+        "+++++++",
     ),
     # Reports and their downloads.
     ("reports", "GET", lambda x, w: "/reports/", "----+-+"),
@@ -352,3 +416,48 @@ def test_a_can_never_reach_b_whatever_ids_or_tokens_are_tried(client, world):
     b.refresh_from_db()
     assert b.status == "submitted"
     assert b.history.count() == 1
+
+
+@pytest.mark.parametrize("actor", ["intake", "manager", "partners", "superuser"])
+@pytest.mark.parametrize(
+    "action", ["withdraw", "decline", "accept", "upload", "consent"]
+)
+def test_staff_holding_a_secret_link_never_act_as_the_applicant(
+    client, world, actor, action
+):
+    """A link seen in the back office opens the applicant's page, but what is
+    done there is the applicant's: staff are refused and nothing changes."""
+    log_in(client, actor)
+    a = world["A"]
+    url = {
+        "withdraw": f"/applications/{a.token}/withdraw/",
+        "decline": f"/applications/{a.token}/decline/",
+        "accept": f"/applications/{a.token}/accept/",
+        "upload": f"/applications/{a.token}/upload/",
+        "consent": f"/applications/{a.token}/consents/{a_consent(world)}/withdraw/",
+    }[action]
+    data = {"kind": "other", "file": pdf_file()} if action == "upload" else {}
+    response = client.post(url, data, follow=True)
+    assert response.status_code == 200
+    [message] = list(response.context["messages"])
+    assert message.level_tag == "error"
+    a.refresh_from_db()
+    assert a.status == "submitted"
+    assert a.documents.count() == 1
+    assert a.applicant.consents.filter(withdrawn_at__isnull=True).count() == 1
+    assert StatusChange.objects.filter(application=a).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("actor", "sees_link"),
+    [("intake", True), ("manager", False), ("superuser", True)],
+)
+def test_only_staff_who_may_change_applications_see_the_secret_link(
+    client, world, actor, sees_link
+):
+    log_in(client, actor)
+    a = world["A"]
+    page = client.get(
+        reverse("admin:enrollment_application_change", args=[a.pk])
+    ).content.decode()
+    assert (a.token in page) is sees_link
