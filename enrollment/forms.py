@@ -16,11 +16,12 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
+from core.forms import DateField
+from core.identifiers import digits, normalize_snils, validate_inn, validate_snils
 from programs.models import Cohort, EducationLevel, LearnerCategory
 
 from . import services
 from .models import DocumentKind, Relation, Sex
-from .validators import normalize_snils, validate_snils
 
 DOCUMENT_FIELDS = {
     DocumentKind.PASSPORT: "document_passport",
@@ -28,6 +29,11 @@ DOCUMENT_FIELDS = {
     DocumentKind.SNILS: "document_snils",
     DocumentKind.OTHER: "document_other",
 }
+# The e-mail columns' length (Django's EmailField); the form's default is 320.
+EMAIL_MAX_LENGTH = 254
+# Registration and blank numbers run up from the first one typed; the columns
+# hold 50 and 30 characters with a prefix of up to 20.
+MAX_DOCUMENT_NUMBER = 10**12
 FILE_ACCEPT = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
 
 
@@ -130,7 +136,7 @@ class ApplicationForm(HoneypotMixin, forms.Form):
         help_text=_("If you have one."),
         widget=forms.TextInput(attrs={"autocomplete": "additional-name"}),
     )
-    birth_date = forms.DateField(
+    birth_date = DateField(
         label=_("Date of birth"),
         widget=forms.DateInput(
             attrs={"type": "date", "autocomplete": "bday"}, format="%Y-%m-%d"
@@ -143,6 +149,7 @@ class ApplicationForm(HoneypotMixin, forms.Form):
     phone = RussianPhoneField(label=_("Phone"))
     email = forms.EmailField(
         label=_("E-mail"),
+        max_length=EMAIL_MAX_LENGTH,
         help_text=_("We send the link to your application here."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
@@ -183,7 +190,9 @@ class ApplicationForm(HoneypotMixin, forms.Form):
         required=False,
     )
     representative_phone = RussianPhoneField(label=_("Their phone"), required=False)
-    representative_email = forms.EmailField(label=_("Their e-mail"), required=False)
+    representative_email = forms.EmailField(
+        label=_("Their e-mail"), max_length=EMAIL_MAX_LENGTH, required=False
+    )
     document_passport = DocumentField(label=_("Passport or birth certificate"))
     document_education = DocumentField(label=_("Education document"))
     document_snils = DocumentField(label=_("Scan of the СНИЛС card"))
@@ -383,6 +392,7 @@ class DocumentUploadForm(forms.Form):
 class LostLinkForm(HoneypotMixin, forms.Form):
     email = forms.EmailField(
         label=_("E-mail you applied with"),
+        max_length=EMAIL_MAX_LENGTH,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
 
@@ -407,7 +417,8 @@ class ReasonForm(forms.Form):
 class AnonymiseForm(forms.Form):
     reason = forms.CharField(
         label=_("Grounds"),
-        max_length=255,
+        # Kept as the history's change reason, which holds 100 characters.
+        max_length=100,
         help_text=_("For example: the person's request of 12.03.2026 No. 45."),
     )
     confirm = forms.BooleanField(
@@ -425,12 +436,13 @@ class MessageForm(forms.Form):
 class CompletionForm(forms.Form):
     """Data of the documents issued to a batch of learners, numbered in order."""
 
-    issued_on = forms.DateField(
+    issued_on = DateField(
         label=_("Date of issue"), widget=forms.DateInput(attrs={"type": "date"})
     )
     first_registration_number = forms.IntegerField(
         label=_("Registration number of the first document"),
         min_value=1,
+        max_value=MAX_DOCUMENT_NUMBER,
         help_text=_(
             "The next learners get the following numbers, in alphabetical order."
         ),
@@ -442,7 +454,10 @@ class CompletionForm(forms.Form):
         label=_("Blank series"), max_length=20, required=False
     )
     first_blank_number = forms.IntegerField(
-        label=_("Number of the first blank"), min_value=1, required=False
+        label=_("Number of the first blank"),
+        min_value=1,
+        max_value=MAX_DOCUMENT_NUMBER,
+        required=False,
     )
     qualification = forms.CharField(
         label=_("Qualification"),
@@ -471,7 +486,7 @@ class ExpelForm(ReasonForm):
         required=False,
         help_text=_("Fill in when a “справка об обучении” is issued."),
     )
-    certificate_issued_on = forms.DateField(
+    certificate_issued_on = DateField(
         label=_("Date of issue"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
@@ -517,14 +532,20 @@ class EmploymentForm(forms.Form):
     is_employed = forms.BooleanField(label=_("Employed"), required=False)
     employer_name = forms.CharField(label=_("Employer"), max_length=255, required=False)
     employer_inn = forms.CharField(
-        label=_("Employer's ИНН"), max_length=12, required=False
+        label=_("Employer's ИНН"),
+        max_length=14,
+        required=False,
+        validators=[validate_inn],
     )
     position = forms.CharField(label=_("Position"), max_length=255, required=False)
-    employed_on = forms.DateField(
+    employed_on = DateField(
         label=_("Employed since"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
+
+    def clean_employer_inn(self) -> str:
+        return digits(self.cleaned_data["employer_inn"])
 
 
 class MergeForm(forms.Form):

@@ -16,13 +16,15 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from copp.security import client_ip, limit_posts
+from core.numbers import parse_int
 from programs.models import Cohort
 from programs.selectors import annotate_seats
 
-from . import emails, selectors, services
+from . import selectors, services
 from .forms import ApplicationForm, DocumentUploadForm, LostLinkForm, add_errors
 from .models import Application, ConsentText, Document, StatusChange
 from .services import privacy
+from .services.files import stored_name
 
 
 def _evidence(request: HttpRequest) -> services.Evidence:
@@ -61,7 +63,6 @@ def apply(request: HttpRequest, cohort_id: int) -> HttpResponse:
             {"cohort": cohort, "reason": error.messages[0]},
         )
 
-    duplicate = None
     if request.method == "POST":
         form = ApplicationForm(request.POST, request.FILES, cohort=cohort)
         if form.is_valid():
@@ -77,7 +78,8 @@ def apply(request: HttpRequest, cohort_id: int) -> HttpResponse:
                     employer_inn=form.cleaned_data.get("employer_inn", ""),
                 )
             except services.DuplicateApplication as error:
-                duplicate = error.existing
+                if error.existing is not None:
+                    services.send_links_later(email=error.existing.email_key)
                 form.add_error(None, error)
             except ValidationError as error:
                 add_errors(form, error)
@@ -99,7 +101,6 @@ def apply(request: HttpRequest, cohort_id: int) -> HttpResponse:
             "cohort": cohort,
             "program": cohort.program,
             "form": form,
-            "duplicate": duplicate,
         },
     )
 
@@ -134,10 +135,30 @@ def status(request: HttpRequest, token: str) -> HttpResponse:
     return _private(render(request, "enrollment/status.html", context))
 
 
+def _refuse_staff(
+    request: HttpRequest, application: Application
+) -> HttpResponse | None:
+    """Staff who open an applicant's page (from the back office) see it, but do
+    not act as the applicant: an action there would be recorded as theirs.
+    They act from the back office, where it is recorded under their name."""
+    if not request.user.is_authenticated:
+        return None
+    messages.error(
+        request,
+        _(
+            "You are signed in to the back office. Actions on this page belong to "
+            "the applicant; act from the application's page in the back office."
+        ),
+    )
+    return redirect(application)
+
+
 @require_POST
 @limit_posts("upload")
 def upload(request: HttpRequest, token: str) -> HttpResponse:
     application = _application_or_404(token)
+    if refused := _refuse_staff(request, application):
+        return refused
     form = DocumentUploadForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -159,6 +180,8 @@ def upload(request: HttpRequest, token: str) -> HttpResponse:
 
 def _act(request: HttpRequest, token: str, action, success: str) -> HttpResponse:
     application = _application_or_404(token)
+    if refused := _refuse_staff(request, application):
+        return refused
     try:
         action(application)
     except ValidationError as error:
@@ -228,7 +251,9 @@ def _file_response(item: Document) -> FileResponse:
     response = FileResponse(
         item.file.open("rb"),
         as_attachment=True,
-        filename=item.original_name,
+        # Always the extension of the type found in it (rows stored before
+        # names were normalised included).
+        filename=stored_name(item.original_name, item.content_type),
         content_type=item.content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"
@@ -242,8 +267,9 @@ def lost_link(request: HttpRequest) -> HttpResponse:
         form = LostLinkForm(request.POST)
         if form.is_valid():
             email = form.cleaned_data["email"]
-            emails.send_links(email, selectors.applications_for_email(email))
-            # The same answer whether or not the address is known.
+            # The same answer, and the same work, whether or not the address
+            # is known: the look-up and the e-mail happen in a task.
+            services.send_links_later(email=email)
             messages.success(
                 request,
                 _(
@@ -260,12 +286,11 @@ def lost_link(request: HttpRequest) -> HttpResponse:
 
 def consent(request: HttpRequest, kind: str) -> HttpResponse:
     texts = ConsentText.objects.filter(kind=kind).order_by("-version")
-    version = request.GET.get("version", "")[:9]
-    text = (
-        texts.filter(version=int(version)).first()
-        if version.isdigit()
-        else texts.first()
-    )
+    if "version" in request.GET:
+        version = parse_int(request.GET["version"], minimum=1, maximum=2**31 - 1)
+        text = texts.filter(version=version).first() if version else None
+    else:
+        text = texts.first()
     if text is None:
         raise Http404
     return render(request, "enrollment/consent.html", {"text": text})

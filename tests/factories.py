@@ -86,9 +86,6 @@ class CohortFactory(factory.django.DjangoModelFactory):
 # --- Enrollment ---------------------------------------------------------------
 
 
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
 def _image(fmt: str) -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", (8, 8), (11, 79, 138)).save(buffer, fmt)
@@ -96,6 +93,8 @@ def _image(fmt: str) -> bytes:
 
 
 PNG_BYTES = _image("PNG")
+# A real one-page PDF, as a scanner makes it.
+PDF_BYTES = _image("PDF")
 JPEG_BYTES = _image("JPEG")
 
 

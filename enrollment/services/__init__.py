@@ -5,7 +5,6 @@
 """
 
 from .engine import (
-    ALLOWED_CONTENT_TYPES,
     Actor,
     ApplicantData,
     DuplicateApplication,
@@ -15,7 +14,6 @@ from .engine import (
     cancel_reservation,
     check_applicant_fits,
     check_cohort_accepts,
-    check_file,
     current_consent_texts,
     decline_offer,
     enrol,
@@ -26,6 +24,7 @@ from .engine import (
     return_to_waitlist,
     seat_state,
     seats_taken,
+    send_links_later,
     start_studies,
     submit_application,
     take_into_review,
@@ -33,6 +32,7 @@ from .engine import (
     waitlist,
     withdraw_application,
 )
+from .files import ALLOWED_CONTENT_TYPES, check_file
 from .office import (
     IssuedDocument,
     add_note,
@@ -74,6 +74,7 @@ __all__ = [
     "return_to_waitlist",
     "seat_state",
     "seats_taken",
+    "send_links_later",
     "send_message",
     "start_studies",
     "submit_application",

@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-import filetype
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
@@ -23,11 +21,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from PIL import Image
 
+from core.identifiers import normalize_snils, validate_snils
 from programs.models import Cohort, EducationLevel, LearnerCategory
 
-from .. import emails
+from .. import emails, tasks
 from ..models import (
     ACTIVE_STATUSES,
     ADULT_AGE,
@@ -46,19 +44,10 @@ from ..models import (
     seat_holding_q,
     stages_reached,
 )
-from ..validators import normalize_snils, validate_snils
 from . import figures
+from .files import check_file, check_room_for, stored_name
 
 S = ApplicationStatus
-# Tags that make a browser treat bytes as a page or a picture made of code.
-MARKUP = re.compile(
-    rb"<\s*(?:html|head|body|script|svg|iframe|object|embed|!doctype|\?xml)", re.I
-)
-ALLOWED_CONTENT_TYPES = {
-    "application/pdf": "PDF",
-    "image/jpeg": "JPEG",
-    "image/png": "PNG",
-}
 EDUCATION_ORDER = list(EducationLevel.values)
 
 
@@ -114,13 +103,18 @@ class Evidence:
 
 
 class DuplicateApplication(ValidationError):
-    """The person already holds an active application for this cohort."""
+    """The person already holds an active application for this cohort.
+
+    The message does not confirm it (anyone may type someone else's e-mail or
+    СНИЛС): the link goes to the address on file, never to the one typed.
+    """
 
     def __init__(self, existing: Application | None) -> None:
         super().__init__(
             _(
-                "You have already applied to this group. We can send the link "
-                "to your application to your e-mail again."
+                "If you have already applied to this group, we have sent the link "
+                "to that application to the e-mail address given in it. Check your "
+                "mail, including the spam folder."
             ),
             code="duplicate",
         )
@@ -268,55 +262,6 @@ def check_applicant_fits(data: ApplicantData, cohort: Cohort) -> None:
                 )
     if errors:
         raise ValidationError(errors)
-
-
-def check_file(upload: UploadedFile) -> str:
-    """Return the real content type of an upload, or raise ValidationError.
-
-    The type is read from the content, never from the name or the browser.
-    """
-    if upload.size > settings.DOCUMENT_MAX_BYTES:
-        raise ValidationError(
-            _("The file is larger than %(mb)s MB.")
-            % {"mb": settings.DOCUMENT_MAX_BYTES // (1024 * 1024)},
-            code="too_large",
-        )
-    if upload.size == 0:
-        raise ValidationError(_("The file is empty."), code="empty")
-    upload.seek(0)
-    head = upload.read(8192)
-    upload.seek(0)
-    kind = filetype.guess(head)
-    if kind is None or kind.mime not in ALLOWED_CONTENT_TYPES:
-        raise ValidationError(
-            _("Only PDF, JPEG and PNG files are accepted."), code="file_type"
-        )
-    # A polyglot: a real file's signature with web page code behind it, which
-    # a browser sniffing the start could run.
-    if MARKUP.search(head):
-        raise ValidationError(
-            _("The file contains web page code and cannot be accepted."),
-            code="file_markup",
-        )
-    if kind.mime.startswith("image/") and not _is_whole_image(upload):
-        raise ValidationError(
-            _("The image cannot be read: it is damaged or not really a %(type)s.")
-            % {"type": ALLOWED_CONTENT_TYPES[kind.mime]},
-            code="file_damaged",
-        )
-    return kind.mime
-
-
-def _is_whole_image(upload: UploadedFile) -> bool:
-    """Does Pillow read the image through to its end?"""
-    try:
-        with Image.open(upload) as image:
-            image.verify()
-    except Exception:
-        return False
-    finally:
-        upload.seek(0)
-    return True
 
 
 # --- Transitions -----------------------------------------------------------------
@@ -634,7 +579,7 @@ def _store_document(
     document = Document(
         application=application,
         kind=kind,
-        original_name=(upload.name or "file")[-255:],
+        original_name=stored_name(upload.name, content_type),
         content_type=content_type,
         size=upload.size,
         sha256=digest.hexdigest(),
@@ -645,6 +590,15 @@ def _store_document(
 
 
 # --- The applicant's actions ----------------------------------------------------
+
+
+def send_links_later(*, email: str) -> None:
+    """Have the links of every application made with ``email`` e-mailed there.
+
+    The look-up runs in a task, so a request costs the same whether or not
+    anybody applied with the address, and tells nothing either way.
+    """
+    tasks.send_links.enqueue(email=email.strip().lower())
 
 
 def upload_document(
@@ -662,6 +616,7 @@ def upload_document(
                 _("Documents can no longer be added to this application."),
                 code="closed",
             )
+        check_room_for(application, adding=1, size=upload.size)
         return _store_document(application, kind, upload, content_type)
 
 

@@ -9,6 +9,7 @@ import openpyxl
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import translation
 
 from enrollment import exports
@@ -324,3 +325,22 @@ def test_a_failed_xlsx_export_leaves_no_temporary_file(monkeypatch, application)
 
     assert ALL_TEMP_FILES  # openpyxl did make one
     assert not [path for path in ALL_TEMP_FILES if os.path.exists(path)]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+@pytest.mark.parametrize(
+    "query", ["cohort__id__exact=abc", "submitted_at__gte=nonsense", "nosuch=1"]
+)
+def test_an_export_with_a_filter_it_cannot_apply_goes_back_to_the_list(
+    admin_client, application, fmt, query
+):
+    """As the list itself does: back to it with its "wrong filter" note where
+    the list goes there, the export of what it shows otherwise."""
+    listed = admin_client.get(
+        reverse("admin:enrollment_application_changelist") + f"?{query}"
+    )
+    url = reverse("admin:enrollment_application_export", args=[fmt])
+    response = admin_client.get(f"{url}?{query}")
+    assert response.status_code == listed.status_code
+    if listed.status_code == 302:
+        assert response["Location"] == listed["Location"]

@@ -1,4 +1,6 @@
 import datetime
+import io
+import os
 import uuid
 
 import pytest
@@ -6,7 +8,9 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
+from PIL import Image
 
 from enrollment import services
 from enrollment.models import (
@@ -22,6 +26,7 @@ from enrollment.services import engine
 from programs.models import Cohort, EducationLevel, ProgramKind
 from tests.factories import (
     JPEG_BYTES,
+    PDF_BYTES,
     PNG_BYTES,
     CohortFactory,
     ProgramFactory,
@@ -350,6 +355,125 @@ def test_files_are_judged_by_their_content(first_come, upload):
     assert Application.objects.count() == 0
 
 
+def noise_jpeg(side: int = 1600) -> bytes:
+    """A photo-sized JPEG of random pixels: its compressed data is as close to
+    random bytes as a real photo's, the worst case for a false alarm."""
+    image = Image.frombytes("RGB", (side, side), os.urandom(side * side * 3))
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=95)
+    return buffer.getvalue()
+
+
+def pdf_with(tail: bytes) -> bytes:
+    """A real PDF with ``tail`` appended after its end, as a polyglot does."""
+    return PDF_BYTES + tail
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        # Page code far past the first 8 KB.
+        ("scan.pdf", pdf_with(b"\n" * 20_000 + b"<script>fetch('/admin/')</script>")),
+        (
+            "photo.jpg",
+            JPEG_BYTES + b"\x00" * 50_000 + b"<html><body onload=x()></body></html>",
+        ),
+        ("scan.png", PNG_BYTES + b" " * 9000 + b"<iframe src=//evil>"),
+    ],
+    ids=["pdf-script-at-20kb", "jpeg-html-at-50kb", "png-iframe-at-9kb"],
+)
+def test_the_whole_file_is_read_for_page_code(first_come, name, content):
+    upload = SimpleUploadedFile(name, content, "application/octet-stream")
+    with pytest.raises(ValidationError) as excinfo:
+        submit(first_come, documents=[("passport", upload)])
+    assert excinfo.value.error_dict["document_passport"][0].code == "file_markup"
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n",  # no pages at all
+        PDF_BYTES[: len(PDF_BYTES) // 2],  # cut in the middle
+        b"%PDF-1.7\n" + os.urandom(4000),
+    ],
+    ids=["no-pages", "truncated", "signature-and-noise"],
+)
+def test_a_pdf_must_be_a_whole_document_not_just_its_first_bytes(first_come, content):
+    upload = SimpleUploadedFile("scan.pdf", content, "application/pdf")
+    with pytest.raises(ValidationError) as excinfo:
+        submit(first_come, documents=[("passport", upload)])
+    assert excinfo.value.error_dict["document_passport"][0].code == "file_damaged"
+
+
+def test_a_photo_sized_jpeg_of_noise_is_accepted(first_come):
+    photo = noise_jpeg()
+    assert len(photo) > 2 * 1024 * 1024
+    upload = SimpleUploadedFile("photo.jpg", photo, "image/jpeg")
+    application = submit(first_come, documents=[("passport", upload)])
+    assert application.documents.get().content_type == "image/jpeg"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "served_as"),
+    [
+        ("passport.html", PDF_BYTES, "passport.pdf"),
+        ("scan.PNG.exe", PNG_BYTES, "scan.PNG.png"),
+        ("фото паспорта", JPEG_BYTES, "фото паспорта.jpg"),
+        ("..\\..\\boot.ini", PDF_BYTES, "boot.pdf"),
+        (".pdf", PDF_BYTES, "document.pdf"),
+    ],
+)
+def test_a_document_is_named_by_the_type_found_in_it(
+    client, first_come, name, content, served_as
+):
+    upload = SimpleUploadedFile(name, content, "text/html")
+    application = submit(first_come, documents=[("passport", upload)])
+    document = application.documents.get()
+    assert document.original_name == served_as
+    response = client.get(
+        reverse(
+            "enrollment:document",
+            kwargs={"token": application.token, "document_id": document.pk},
+        )
+    )
+    assert f'filename="{served_as}"' in response["Content-Disposition"] or (
+        "filename*=" in response["Content-Disposition"]
+    )
+
+
+def test_an_application_holds_a_bounded_number_of_documents(first_come, settings):
+    settings.DOCUMENTS_PER_APPLICATION = 3
+    application = submit(first_come, documents=[("passport", pdf_file())])
+    for _ in range(2):
+        services.upload_document(
+            application=application, kind="other", upload=pdf_file()
+        )
+    with pytest.raises(ValidationError) as excinfo:
+        services.upload_document(
+            application=application, kind="other", upload=pdf_file()
+        )
+    assert excinfo.value.code == "too_many_documents"
+    assert "3" in excinfo.value.messages[0]
+    assert application.documents.count() == 3
+
+
+def test_an_application_holds_a_bounded_size_of_documents(first_come, settings):
+    settings.DOCUMENTS_TOTAL_MB = 1
+    photo = noise_jpeg(400)
+    application = submit(first_come)
+    uploaded = 0
+    with pytest.raises(ValidationError) as excinfo:
+        while True:
+            services.upload_document(
+                application=application,
+                kind="other",
+                upload=SimpleUploadedFile("p.jpg", photo, "image/jpeg"),
+            )
+            uploaded += 1
+    assert excinfo.value.code == "documents_too_large"
+    assert uploaded * len(photo) <= 1024 * 1024 < (uploaded + 1) * len(photo)
+
+
 def test_files_over_ten_megabytes_are_refused(first_come):
     big = SimpleUploadedFile(
         "big.pdf", b"%PDF-1.4\n" + b"0" * (10 * 1024 * 1024), "application/pdf"
@@ -384,7 +508,7 @@ def test_document_checklist_requires_education_when_the_program_does(first_come)
 
 
 def test_a_freed_seat_goes_to_the_first_person_waiting(
-    first_come, django_capture_on_commit_callbacks
+    first_come, django_capture_on_commit_callbacks, run_tasks
 ):
     a, _b, c, _d = (submit(first_come) for _ in range(4))
     assert statuses(first_come) == [S.OFFERED, S.OFFERED, S.WAITLISTED, S.WAITLISTED]
@@ -393,8 +517,9 @@ def test_a_freed_seat_goes_to_the_first_person_waiting(
     assert statuses(first_come) == [S.WITHDRAWN, S.OFFERED, S.OFFERED, S.WAITLISTED]
     c.refresh_from_db()
     assert c.status == S.OFFERED
-    offer_mail = [m for m in mail.outbox if c.applicant.email in m.to]
-    assert offer_mail and "подтвердите" in offer_mail[0].subject
+    run_tasks()
+    subjects = [m.subject for m in mail.outbox if c.applicant.email in m.to]
+    assert any("подтвердите" in subject for subject in subjects)
 
 
 def test_rejection_needs_a_reason_and_frees_the_seat(first_come, staff):
@@ -520,10 +645,11 @@ def test_terminal_statuses_have_no_way_out():
 
 
 def test_submission_mail_carries_the_secret_link(
-    first_come, django_capture_on_commit_callbacks
+    first_come, django_capture_on_commit_callbacks, run_tasks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         application = submit(first_come)
+    run_tasks()
     subjects = [m.subject for m in mail.outbox]
     assert any("Заявка принята" in s for s in subjects)
     submitted = next(m for m in mail.outbox if "Заявка принята" in m.subject)

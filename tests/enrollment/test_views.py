@@ -6,6 +6,8 @@ from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -71,7 +73,7 @@ def test_apply_page_shows_the_form_with_consent_links(client, cohort):
 
 
 def test_a_person_applies_and_lands_on_their_page(
-    client, cohort, django_capture_on_commit_callbacks
+    client, cohort, django_capture_on_commit_callbacks, run_tasks
 ):
     data = form_data(document_passport=pdf_file(), document_education=png_file())
     with django_capture_on_commit_callbacks(execute=True):
@@ -85,6 +87,7 @@ def test_a_person_applies_and_lands_on_their_page(
     assert application.documents.count() == 2
     consent = ConsentRecord.objects.get(application=application)
     assert consent.ip_address == "192.0.2.10"
+    run_tasks()
     assert any(application.get_absolute_url() in m.body for m in mail.outbox)
 
     page = client.get(response["Location"])
@@ -158,13 +161,27 @@ def test_renamed_executable_is_refused_next_to_its_field(client, cohort):
     assert Application.objects.count() == 0
 
 
-def test_duplicate_offers_to_resend_the_link(client, cohort):
-    client.post(apply_url(cohort), form_data())
-    response = client.post(apply_url(cohort), form_data())
+def test_a_duplicate_is_not_confirmed_and_the_link_goes_to_the_address_on_file(
+    client, cohort, run_tasks
+):
+    """Anyone may type another person's СНИЛС: the answer does not say that
+    they applied, and the link goes to the e-mail in the existing application,
+    never to the address typed."""
+    existing = submit(cohort, email="owner@example.org", snils="112-233-445 95")
+    response = client.post(
+        apply_url(cohort),
+        form_data(email="stranger@example.org", snils="112-233-445 95"),
+    )
     assert response.status_code == 200
     html = response.content.decode()
-    assert reverse("enrollment:lost_link") + "?email=anna%40example.org" in html
+    assert "Если вы уже подавали заявку в эту группу" in html
+    assert "stranger@example.org" in html  # what was typed stays in the form
     assert Application.objects.count() == 1
+    run_tasks()
+    links = [m for m in mail.outbox if "Ссылки" in m.subject]
+    assert [m.to for m in links] == [["owner@example.org"]]
+    assert existing.get_absolute_url() in links[0].body
+    assert not any("stranger@example.org" in m.to for m in mail.outbox)
 
 
 def test_closed_cohort_explains_why(client, cohort):
@@ -278,23 +295,29 @@ def test_staff_download_needs_the_permission(client, django_user_model, cohort):
 
 
 def test_lost_link_answers_the_same_for_known_and_unknown_addresses(
-    client, cohort, django_capture_on_commit_callbacks
+    client, cohort, run_tasks
 ):
+    """The answer and the work done in the request are the same whether or not
+    anybody applied with the address: the look-up and the e-mail happen in a
+    task, so neither the words nor the time tell a stranger anything."""
     application = submit(cohort, email="known@example.org")
     url = reverse("enrollment:lost_link")
-    with django_capture_on_commit_callbacks(execute=True):
-        known = client.post(url, {"email": "Known@Example.org"}, follow=True)
-    sent = [m for m in mail.outbox if "known@example.org" in m.to[0].lower()]
-    assert len(sent) == 1
-    assert application.get_absolute_url() in sent[0].body
-    mail.outbox.clear()
-    unknown = client.post(url, {"email": "nobody@example.org"}, follow=True)
-    assert mail.outbox == []
-
-    def message(response, email):
-        return next(str(m) for m in response.context["messages"]).replace(email, "…")
-
-    assert message(known, "Known@Example.org") == message(unknown, "nobody@example.org")
+    answers, queries = {}, {}
+    for email in ("Known@Example.org", "nobody@example.org"):
+        with CaptureQueriesContext(connection) as captured:
+            response = client.post(url, {"email": email})
+        queries[email] = [
+            q["sql"].split(" WHERE ")[0].split(" VALUES ")[0] for q in captured
+        ]
+        assert mail.outbox == []  # nothing is sent by the request itself
+        page = client.get(response["Location"])
+        answers[email] = [str(m).replace(email, "…") for m in page.context["messages"]]
+    assert queries["Known@Example.org"] == queries["nobody@example.org"]
+    assert answers["Known@Example.org"] == answers["nobody@example.org"]
+    run_tasks()
+    links = [m for m in mail.outbox if "Ссылки" in m.subject]
+    assert [m.to for m in links] == [["known@example.org"]]
+    assert application.get_absolute_url() in links[0].body
 
 
 def test_consent_text_page(client):
@@ -354,3 +377,45 @@ def test_files_are_only_ever_downloaded_never_shown_or_run(client, cohort, admin
     # Stored under a random name, outside anything the web server serves.
     assert "паспорт" not in document.file.name and document.file.name.count("/") >= 1
     assert not str(document.file.path).startswith(str(settings.STATIC_ROOT))
+
+
+@pytest.mark.parametrize(
+    "snils",
+    [
+        "００１００１９９８００",
+        "００１-００１-９９８ ００",
+        "112-233-445 9５",
+        "¹¹²²³³⁴⁴⁵⁹⁵",
+    ],
+)
+def test_snils_in_other_digits_is_refused_next_to_its_field(client, cohort, snils):
+    response = client.post(apply_url(cohort), form_data(snils=snils))
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert list(form.errors) == ["snils"]
+    assert form["last_name"].value() == "Смирнова"
+    assert Application.objects.count() == 0
+
+
+@pytest.mark.parametrize("field", ["email", "representative_email"])
+def test_an_email_longer_than_its_column_is_refused(client, cohort, field):
+    long_address = "a" * 64 + "@" + ".".join(["b" * 60] * 3) + ".org"  # 253..320
+    long_address = "x" * (255 - len(long_address)) + long_address
+    assert 255 <= len(long_address) <= 320
+    response = client.post(apply_url(cohort), form_data(**{field: long_address}))
+    assert response.status_code == 200
+    assert field in response.context["form"].errors
+    assert Application.objects.count() == 0
+    lost = client.post(reverse("enrollment:lost_link"), {"email": long_address})
+    assert lost.status_code == 200
+    assert "email" in lost.context["form"].errors
+
+
+@pytest.mark.parametrize("version", ["²", "１", "٣", "-1", "0", "9" * 30, "1e3"])
+def test_a_consent_version_that_is_not_a_number_is_404(client, version):
+    response = client.get(f"/consent/processing/?version={version}")
+    assert response.status_code == 404
+
+
+def test_a_known_consent_version_is_shown(client):
+    assert client.get("/consent/processing/?version=1").status_code == 200
