@@ -12,14 +12,20 @@ import argparse
 import os
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.parse
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import ROOT, database_url, ensure_database, environment, manage
+from bench.common import (
+    ROOT,
+    database_url,
+    ensure_database,
+    environment,
+    manage,
+    scratch,
+)
 
 
 def admin_sql(url: str, sql: str) -> None:
@@ -71,8 +77,8 @@ def main() -> None:
     manage("migrate", "--noinput", "-v0", env=env)
     manage("seed_demo", "--applications", str(count), env=env)
 
-    backups = Path(tempfile.mkdtemp(prefix="copp-backup-"))
-    private = Path(tempfile.mkdtemp(prefix="copp-private-"))
+    backups = scratch("backup")
+    private = scratch("private")
     (private / "ab").mkdir()
     (private / "ab" / "scan.pdf").write_bytes(b"%PDF-1.4\n%%EOF\n")
     started = time.perf_counter()

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import tempfile
 from pathlib import Path
 from urllib.parse import quote
 
@@ -30,6 +29,7 @@ from bench.common import (
     gunicorn,
     load,
     manage,
+    scratch,
 )
 
 CATALOG_PATHS = [
@@ -54,7 +54,7 @@ def main() -> None:
     paths = CATALOG_PATHS
 
     ensure_database(database_url())
-    static_root = tempfile.mkdtemp(prefix="copp-static-")
+    static_root = str(scratch("static"))
     env = environment(STATIC_ROOT=static_root)
     manage("migrate", "--noinput", "-v0", env=env)
     manage("seed_demo", env=env)

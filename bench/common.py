@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import re
+import shutil
 import socket
 import statistics
 import subprocess
@@ -20,6 +22,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/copp_bench"
+# Everything a benchmark writes (static files, uploads, logs, backups) goes
+# here and is removed when it ends: the checkout and /tmp stay clean.
+WORK_DIR = Path(tempfile.mkdtemp(prefix="copp-bench-"))
+atexit.register(shutil.rmtree, WORK_DIR, ignore_errors=True)
+# The benchmarks' keys in the shared Redis carry this prefix and are deleted
+# at the end (cleanup()).
+CACHE_KEY_PREFIX = "copp-bench"
+
+
+def scratch(name: str) -> Path:
+    """A new folder inside WORK_DIR."""
+    return Path(tempfile.mkdtemp(prefix=f"{name}-", dir=WORK_DIR))
 
 
 def database_url() -> str:
@@ -53,6 +67,8 @@ def environment(**extra: str) -> dict[str, str]:
         DJANGO_SETTINGS_MODULE="bench.settings",
         DATABASE_URL=database_url(),
         PYTHONPATH=str(ROOT),
+        VAR_DIR=str(WORK_DIR / "var"),
+        CACHE_KEY_PREFIX=CACHE_KEY_PREFIX,
     )
     env.update(extra)
     return env
@@ -67,12 +83,18 @@ def prepare(*seed_args: str, setup: bool = True) -> dict[str, str]:
     the static files; with ``setup``, set Django up in this process too.
     Return the environment for the servers and commands."""
     ensure_database(database_url())
-    env = environment(STATIC_ROOT=tempfile.mkdtemp(prefix="copp-static-"))
+    env = environment(STATIC_ROOT=str(scratch("static")))
     manage("migrate", "--noinput", "-v0", env=env)
     manage("seed_demo", *seed_args, env=env)
     manage("collectstatic", "--noinput", "-v0", env=env)
     if setup:
-        names = ("DJANGO_SETTINGS_MODULE", "DATABASE_URL", "STATIC_ROOT")
+        names = (
+            "DJANGO_SETTINGS_MODULE",
+            "DATABASE_URL",
+            "STATIC_ROOT",
+            "VAR_DIR",
+            "CACHE_KEY_PREFIX",
+        )
         os.environ.update({name: env[name] for name in names})
         import django
 
@@ -90,7 +112,7 @@ def free_port() -> int:
 def gunicorn(*, env: dict[str, str], workers: int = 2):
     """Run gunicorn on a free loopback port; yield the port."""
     port = free_port()
-    log_path = Path(tempfile.mkdtemp(prefix="copp-gunicorn-")) / "gunicorn.log"
+    log_path = scratch("gunicorn") / "gunicorn.log"
     command = [
         PYTHON,
         "-m",
@@ -116,7 +138,7 @@ def gunicorn(*, env: dict[str, str], workers: int = 2):
                     break
             time.sleep(0.2)
         else:
-            raise RuntimeError(f"gunicorn did not start; see {log_path}")
+            raise RuntimeError(f"gunicorn did not start:\n{log_path.read_text()}")
         yield port
     finally:
         process.terminate()

@@ -11,10 +11,16 @@ STORAGES["staticfiles"] = {  # noqa: F405
 }
 CATALOG_CACHE_SECONDS = 0
 
+import atexit  # noqa: E402
+import shutil  # noqa: E402
 import tempfile  # noqa: E402
 
-# Each test run writes applicants' files to its own throw-away folder.
-PRIVATE_MEDIA_ROOT = tempfile.mkdtemp(prefix="copp-test-private-")
+# Each test run writes its files (uploads, logos, exports) to its own folder,
+# removed when the run ends: the working tree and /tmp stay as they were.
+VAR_DIR = Path(tempfile.mkdtemp(prefix="copp-test-"))  # noqa: F405
+atexit.register(shutil.rmtree, VAR_DIR, ignore_errors=True)
+MEDIA_ROOT = VAR_DIR / "media"
+PRIVATE_MEDIA_ROOT = VAR_DIR / "private"
 STORAGES["private"]["OPTIONS"] = {"location": PRIVATE_MEDIA_ROOT}  # noqa: F405
 
 # Every test posts from 127.0.0.1: limits are lifted, except in the tests of them.
