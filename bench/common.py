@@ -231,6 +231,50 @@ def apply_once(
     return response.status, elapsed, location
 
 
+def lost_link_once(
+    port: int, email: str, *, client_ip: str | None = None
+) -> tuple[int, float]:
+    """Ask for one's links as a browser does; return the POST's status and seconds."""
+    path = "/applications/lost-link/"
+    extra = {"X-Real-IP": client_ip} if client_ip else {}
+    connection = HTTPConnection("127.0.0.1", port, timeout=60)
+    connection.request("GET", path, headers=extra)
+    response = connection.getresponse()
+    html = response.read().decode()
+    connection.close()
+    if response.status != 200:
+        return response.status, 0.0
+    cookie = next(
+        (
+            value.split(";", 1)[0]
+            for header, value in response.getheaders()
+            if header.lower() == "set-cookie" and value.startswith("csrftoken=")
+        ),
+        "",
+    )
+    body = urllib.parse.urlencode(
+        {"csrfmiddlewaretoken": TOKEN.search(html).group(1), "email": email}
+    )
+    connection = HTTPConnection("127.0.0.1", port, timeout=60)
+    started = time.perf_counter()
+    connection.request(
+        "POST",
+        path,
+        body=body,
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": cookie,
+            "Referer": f"http://127.0.0.1:{port}{path}",
+            **extra,
+        },
+    )
+    response = connection.getresponse()
+    response.read()
+    elapsed = time.perf_counter() - started
+    connection.close()
+    return response.status, elapsed
+
+
 def get(port: int, path: str) -> tuple[int, bytes]:
     connection = HTTPConnection("127.0.0.1", port, timeout=30)
     try:

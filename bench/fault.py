@@ -13,6 +13,15 @@ away in the middle of the load.
    (CONN_HEALTH_CHECKS) within seconds, with no restart. With ``--real`` the
    PostgreSQL cluster itself is stopped and started (pg_ctlcluster; root).
 
+3. Redis refuses connections, then Redis hangs (accepts and never answers):
+   the public pages, applying and the lost-link form keep answering (no
+   500), uncached and with the rate limits open; /healthz answers 200 with
+   the cache "down" and the status "degraded".
+4. The mail server hangs (accepts and never answers) while people apply and
+   ask for their links: no request opens a connection to it, every request
+   answers in its usual time; the worker's attempts give up after
+   EMAIL_TIMEOUT and are scheduled again.
+
     .venv/bin/python bench/fault.py
     .venv/bin/python bench/fault.py --quick
 """
@@ -33,12 +42,15 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import (
+    PYTHON,
+    ROOT,
     apply_once,
     database_url,
     first_come_cohort,
     free_port,
     get,
     gunicorn,
+    lost_link_once,
     prepare,
 )
 
@@ -308,6 +320,199 @@ def database_goes_away(env: dict, *, seconds: tuple[float, float, float], real: 
     )
 
 
+class SilentServer:
+    """Accepts connections and never says a word: a hung Redis or mail server.
+    ``accepted`` counts the connections made to it."""
+
+    def __init__(self) -> None:
+        self.listener = socket.socket()
+        self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(512)
+        self.port = self.listener.getsockname()[1]
+        self.held: list[socket.socket] = []
+        self.accepted = 0
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        with contextlib.suppress(OSError):
+            while True:
+                connection, _address = self.listener.accept()
+                self.held.append(connection)
+                self.accepted += 1
+
+    def close(self) -> None:
+        for connection in self.held:
+            with contextlib.suppress(OSError):
+                connection.close()
+        self.listener.close()
+
+
+def mixed_load(port: int, cohort_id: int, *, seconds: float, clients: int):
+    """Browse, apply and ask for links from ``clients`` threads; return the
+    answers by kind and the time each request took."""
+    log: list[tuple[str, int, float]] = []
+    lock = threading.Lock()
+    stop_at = time.monotonic() + seconds
+    counter = iter(range(10**9))
+    pages = ["/", "/programs/", "/partners/", "/en/programs/"]
+
+    def client() -> None:
+        while time.monotonic() < stop_at:
+            with lock:
+                n = next(counter)
+            ip = f"10.7.{n // 250 % 250}.{n % 250}"
+            started = time.perf_counter()
+            try:
+                if n % 4 == 0:
+                    kind = "apply"
+                    status, seconds_taken, _ = apply_once(
+                        port, cohort_id, n, client_ip=ip
+                    )
+                elif n % 4 == 1:
+                    kind = "lost link"
+                    status, seconds_taken = lost_link_once(
+                        port, f"load-{cohort_id}-{n - 1}@example.org", client_ip=ip
+                    )
+                else:
+                    kind = "page"
+                    status, _body = get(port, pages[n % len(pages)])
+                    seconds_taken = time.perf_counter() - started
+            except OSError:
+                kind, status, seconds_taken = "connection", 0, 0.0
+            with lock:
+                log.append((kind, status, seconds_taken))
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return log
+
+
+def summarise(log) -> tuple[dict[str, int], dict[str, float]]:
+    answers = Counter(f"{kind} {status}" for kind, status, _s in log)
+    times: dict[str, list[float]] = {}
+    for kind, _status, seconds_taken in log:
+        times.setdefault(kind, []).append(seconds_taken)
+    p95 = {
+        kind: sorted(values)[int(len(values) * 0.95) - 1] * 1000
+        for kind, values in times.items()
+        if values
+    }
+    return dict(sorted(answers.items())), p95
+
+
+def redis_goes_away(env: dict, *, seconds: float) -> bool:
+    """The shared cache refuses, then hangs: the portal serves on without it."""
+    ok = True
+    silent = SilentServer()
+    try:
+        for outage, port in (
+            ("refuses connections", free_port()),
+            ("hangs", silent.port),
+        ):
+            cohort_id = first_come_cohort(capacity=10_000)
+            broken = {**env, "CACHE_URL": f"redis://127.0.0.1:{port}/1"}
+            with gunicorn(env=broken) as web:
+                log = mixed_load(web, cohort_id, seconds=seconds, clients=8)
+                health_status, health_body = get(web, "/healthz")
+            answers, p95 = summarise(log)
+            errors = sum(1 for _k, status, _s in log if status >= 500 or status == 0)
+            health = health_body.decode()
+            truthful = (
+                health_status == 200
+                and '"cache": "down"' in health
+                and '"status": "degraded"' in health
+            )
+            print(f"\nRedis {outage} for {seconds:.0f} s under load (8 clients)")
+            print(f"  answers            {answers}")
+            print(
+                "  p95 ms             "
+                + ", ".join(f"{k} {v:.0f}" for k, v in sorted(p95.items()))
+            )
+            print(f"  5xx or dropped     {errors}")
+            print(f"  /healthz           {health_status} {health}")
+            ok = ok and errors == 0 and truthful
+    finally:
+        silent.close()
+    return ok
+
+
+def mail_server_hangs(env: dict, *, seconds: float) -> bool:
+    """The mail server accepts and never answers: requests never wait on it;
+    the worker's attempts give up after EMAIL_TIMEOUT and are scheduled again."""
+    from django_tasks_db.models import DBTaskResult
+
+    silent = SilentServer()
+    mail_env = {
+        **env,
+        "EMAIL_URL": f"smtp://127.0.0.1:{silent.port}",
+        "EMAIL_TIMEOUT": "2",
+    }
+    try:
+        with gunicorn(env=env) as healthy:
+            baseline = mixed_load(
+                healthy,
+                first_come_cohort(capacity=10_000),
+                seconds=seconds / 2,
+                clients=8,
+            )
+        waiting_before = DBTaskResult.objects.filter(status="READY").count()
+        with gunicorn(env=mail_env) as web:
+            log = mixed_load(
+                web, first_come_cohort(capacity=10_000), seconds=seconds, clients=8
+            )
+        connected_by_requests = silent.accepted
+        enqueued = DBTaskResult.objects.filter(status="READY").count() - waiting_before
+        # One worker for a few seconds: it connects, times out, schedules again.
+        worker = subprocess.Popen(
+            [PYTHON, "manage.py", "db_worker", "--queue-name=*", "--interval=0.2"],
+            cwd=ROOT,
+            env=mail_env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        time.sleep(max(6.0, seconds / 2))
+        worker.terminate()
+        worker.wait(timeout=30)
+        retried = DBTaskResult.objects.filter(
+            status="READY",
+            task_path="core.mail.deliver_email",
+            args_kwargs__kwargs__attempt__gte=2,
+        ).count()
+    finally:
+        silent.close()
+    answers, p95 = summarise(log)
+    _answers, p95_before = summarise(baseline)
+    errors = sum(1 for _k, status, _s in log if status >= 500 or status == 0)
+    print(f"\nMail server hung for {seconds:.0f} s while people apply (8 clients)")
+    print(f"  answers            {answers}")
+    print(
+        "  p95 ms, hung       "
+        + ", ".join(f"{k} {v:.0f}" for k, v in sorted(p95.items()))
+    )
+    print(
+        "  p95 ms, healthy    "
+        + ", ".join(f"{k} {v:.0f}" for k, v in sorted(p95_before.items()))
+    )
+    print(f"  e-mails enqueued   {enqueued}")
+    print(f"  mail connections opened by requests: {connected_by_requests}")
+    print(
+        f"  worker: {silent.accepted - connected_by_requests} connections, each given up"
+        f" after EMAIL_TIMEOUT; {retried} e-mails scheduled to try again"
+    )
+    slowest = max(p95.values(), default=0)
+    return (
+        errors == 0
+        and connected_by_requests == 0
+        and enqueued > 0
+        and retried > 0
+        and slowest < 2000  # far below EMAIL_TIMEOUT x attempts: no request waited
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
@@ -325,7 +530,11 @@ def main() -> None:
     survived = database_goes_away(
         env, seconds=(2, 3, 4) if args.quick else (5, 10, 10), real=args.real
     )
-    if not (raced and survived):
+    connections.close_all()
+    without_redis = redis_goes_away(env, seconds=3 if args.quick else 15)
+    connections.close_all()
+    without_mail = mail_server_hangs(env, seconds=4 if args.quick else 60)
+    if not (raced and survived and without_redis and without_mail):
         sys.exit("FAILED")
 
 

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Nightly backup: a pg_dump of the database (custom format, compressed) and a
-# copy of the applicants' private files; keeps KEEP_DAYS days (default 30).
+# copy of the uploaded files (applicants' private files, partners' logos);
+# keeps KEEP_DAYS days (default 30).
 #
 #   BACKUP_DIR=/var/backups/copp DATABASE_URL=postgres://... \
-#   PRIVATE_MEDIA_ROOT=/srv/copp/private ops/backup.sh
+#   PRIVATE_MEDIA_ROOT=/srv/copp/private MEDIA_ROOT=/srv/copp/media ops/backup.sh
 set -Eeuo pipefail
 : "${BACKUP_DIR:?set BACKUP_DIR}"
 : "${DATABASE_URL:?set DATABASE_URL}"
@@ -21,6 +22,10 @@ if [ -n "${PRIVATE_MEDIA_ROOT:-}" ] && [ -d "$PRIVATE_MEDIA_ROOT" ]; then
   rsync -a --delete "$PRIVATE_MEDIA_ROOT/" "$BACKUP_DIR/private-$stamp/"
 fi
 
+if [ -n "${MEDIA_ROOT:-}" ] && [ -d "$MEDIA_ROOT" ]; then
+  rsync -a --delete "$MEDIA_ROOT/" "$BACKUP_DIR/media-$stamp/"
+fi
+
 find "$BACKUP_DIR" -maxdepth 1 -name 'copp-*.dump' -mtime +"$KEEP_DAYS" -delete
-find "$BACKUP_DIR" -maxdepth 1 -type d -name 'private-*' -mtime +"$KEEP_DAYS" -exec rm -rf {} +
+find "$BACKUP_DIR" -maxdepth 1 -type d \( -name 'private-*' -o -name 'media-*' \) -mtime +"$KEEP_DAYS" -exec rm -rf {} +
 echo "$dump"

@@ -109,8 +109,10 @@ def resilient_cache(url: str) -> dict:
     Without Redis the portal keeps working: a cache read misses and a write
     is dropped (pages render uncached), rate limits fail open
     (RATELIMIT_FAIL_OPEN below), and /healthz reports the cache as down.
-    Every operation gives up within CACHE_TIMEOUT seconds, so a Redis that
-    hangs slows a request by at most a second instead of stopping it.
+    Every operation gives up within CACHE_TIMEOUT seconds, and after a
+    failure each process goes without the cache for CACHE_RETRY_SECONDS, so a
+    Redis that hangs costs one timeout per process now and then, not one per
+    operation.
     """
     cache = environ.Env.cache_url_config(url)
     if "redis" in cache["BACKEND"].lower():
@@ -120,12 +122,14 @@ def resilient_cache(url: str) -> dict:
         )
         options.setdefault("SOCKET_TIMEOUT", env.float("CACHE_TIMEOUT", default=0.5))
         options.setdefault("IGNORE_EXCEPTIONS", True)
+        # After a failure, skip Redis for CACHE_RETRY_SECONDS (core.cache).
+        options.setdefault("CLIENT_CLASS", "core.cache.ResilientClient")
     cache.setdefault("KEY_PREFIX", env("CACHE_KEY_PREFIX", default="copp"))
     return cache
 
 
 CACHES = {"default": resilient_cache(env("CACHE_URL", default="locmemcache://copp"))}
-DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+CACHE_RETRY_SECONDS = env.int("CACHE_RETRY_SECONDS", default=10)
 
 AUTHENTICATION_BACKENDS = [
     # Refuses logins while an address and user name are locked out.

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
 from copp.settings.base import resilient_cache
+from core.cache import breaker
 from enrollment.models import Application
 from tests.enrollment.test_views import form_data
 from tests.factories import CohortFactory, ProgramFactory
@@ -55,6 +56,14 @@ def silent_server():
     server = SilentServer()
     yield server
     server.close()
+
+
+@pytest.fixture(autouse=True)
+def closed_breaker():
+    """Each test meets the cache as a fresh process does."""
+    breaker.reset()
+    yield
+    breaker.reset()
 
 
 def closed_port() -> int:
@@ -126,3 +135,27 @@ def test_a_hung_mail_server_is_never_waited_on_by_a_request(
     assert retries.exists()
     assert all(r.args_kwargs["kwargs"]["attempt"] == 2 for r in retries)
     assert mail.outbox == []
+
+
+def test_after_one_failure_the_cache_is_left_alone_for_a_while(
+    client, silent_server, settings
+):
+    """A Redis that hangs costs one timeout, not one per operation: the
+    process goes without it for CACHE_RETRY_SECONDS, then tries again."""
+    settings.CACHE_RETRY_SECONDS = 60
+    with override_settings(
+        CACHES={"default": resilient_cache(f"redis://127.0.0.1:{silent_server.port}/0")}
+    ):
+        from django.core.cache import cache
+
+        assert cache.get("anything") is None  # waits CACHE_TIMEOUT, trips
+        connections_after_first = len(silent_server.accepted)
+        for _ in range(20):
+            cache.set("key", "value")
+            assert cache.get("key") is None
+        assert client.get("/programs/").status_code == 200
+        assert len(silent_server.accepted) == connections_after_first
+        assert breaker.is_open()
+        breaker.reset()  # the pause is over
+        cache.get("anything")
+        assert breaker.is_open()  # tried again, still down
