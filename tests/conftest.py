@@ -2,7 +2,7 @@ import importlib
 
 import pytest
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import translation
 
 
@@ -68,11 +68,14 @@ def run_due_tasks() -> int:
         excluded_queue_names=[],
     )
     ran = 0
-    while (task := DBTaskResult.objects.ready().get_locked()) is not None:
-        task.claim(worker.worker_id)
+    while True:
+        with transaction.atomic():
+            task = DBTaskResult.objects.ready().get_locked()
+            if task is None:
+                return ran
+            task.claim(worker.worker_id)
         worker.run_task(task)
         ran += 1
-    return ran
 
 
 @pytest.fixture

@@ -57,7 +57,7 @@ def fill_adult(page) -> None:
 
 
 def test_person_finds_applies_uploads_what_staff_asked_for_and_accepts(
-    page, cohort, admin_user, live_server
+    page, cohort, admin_user, live_server, run_tasks
 ):
     # Found by search, then narrowed by a filter.
     page.goto("/")
@@ -95,7 +95,8 @@ def test_person_finds_applies_uploads_what_staff_asked_for_and_accepts(
         reason="Скан нечитаемый, пришлите, пожалуйста, заново",
     )
 
-    # The e-mail carries the secret link; the person opens it later.
+    # The worker sends the e-mail with the secret link; the person opens it later.
+    run_tasks()
     link = re.search(r"http://\S+/applications/\S+/", mail.outbox[0].body).group(0)
     page.goto(link.replace("http://127.0.0.1:8000", live_server.url))
     expect(page.get_by_text("паспорт.pdf")).to_be_visible()
