@@ -145,3 +145,39 @@ def test_a_database_outage_gets_a_friendly_503_not_a_traceback(client, monkeypat
     html = response.content.decode()
     assert "Портал ненадолго недоступен" in html
     assert "Traceback" not in html and "OperationalError" not in html
+
+
+def test_a_django_log_line_is_printed_once_under_debug(settings, capsys):
+    """Django's own "django" logger prints under DEBUG and passes the line up
+    to the root's handler too: the settings leave only the root's."""
+    import logging
+
+    from django.utils.log import configure_logging
+
+    settings.DEBUG = True
+    configure_logging(settings.LOGGING_CONFIG, settings.LOGGING)
+    try:
+        logging.getLogger("django.request").warning("once-only-marker")
+        printed = capsys.readouterr().err
+    finally:
+        settings.DEBUG = False
+        configure_logging(settings.LOGGING_CONFIG, settings.LOGGING)
+    assert printed.count("once-only-marker") == 1
+
+
+def test_an_amendment_that_is_not_a_number_is_404(admin_client):
+    from partners.models import Agreement, Partner
+
+    partner = Partner.objects.create(
+        full_name="АО «Завод»",
+        short_name="Завод",
+        inn="7707083893",
+        kpp="773601001",
+        ogrn="1027700132195",
+    )
+    agreement = Agreement.objects.create(
+        partner=partner, kind="network", number="1", subject="Практика"
+    )
+    url = f"/admin/partners/agreement/{agreement.pk}/scan/"
+    for value in ("²", "１", "abc", "9" * 40, "-1"):
+        assert admin_client.get(f"{url}?amendment={value}").status_code == 404
