@@ -125,7 +125,7 @@ class Proxy:
 
 def race_for_the_last_seats(env: dict, applicants: int, seats: int) -> bool:
     from enrollment.models import Application, ApplicationStatus
-    from enrollment.services import seats_taken
+    from enrollment.seats import count_seats
     from programs.models import Cohort
 
     cohort_id = first_come_cohort(capacity=seats)
@@ -153,7 +153,7 @@ def race_for_the_last_seats(env: dict, applicants: int, seats: int) -> bool:
             thread.join()
     cohort = Cohort.objects.get(pk=cohort_id)
     rows = Application.objects.filter(cohort=cohort)
-    taken = seats_taken(cohort)
+    taken = count_seats(cohort).held
     waiting = rows.filter(status=ApplicationStatus.WAITLISTED).count()
     print(
         f"\nTwo app servers, {applicants} applicants at once for {seats} seats"

@@ -47,7 +47,7 @@ def main() -> None:
 
     env = prepare()
     from enrollment.models import Application
-    from enrollment.services import seats_taken
+    from enrollment.seats import count_seats
     from programs.models import Cohort, Program
 
     cohort_id = first_come_cohort(capacity=200)
@@ -127,14 +127,14 @@ def main() -> None:
         )
     print(f"  answers            {dict(sorted(statuses.items()))}")
     print(f"  applications       {len(answered)} answered, {len(rows)} rows")
-    print(f"  seats taken        {seats_taken(cohort)} of {cohort.capacity}")
+    print(f"  seats taken        {count_seats(cohort).held} of {cohort.capacity}")
     if server_errors or lost or unanswered or statuses.get(0):
         sys.exit(
             f"FAILED: {server_errors} server errors, {len(lost)} answered without a"
             f" row, {len(unanswered)} rows without an answer,"
             f" {statuses.get(0, 0)} connection failures"
         )
-    if seats_taken(cohort) > cohort.capacity:
+    if count_seats(cohort).held > cohort.capacity:
         sys.exit("FAILED: overbooked")
 
 

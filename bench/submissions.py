@@ -40,7 +40,7 @@ def main() -> None:
 
     env = prepare()
     from enrollment.models import Application
-    from enrollment.services import seats_taken
+    from enrollment.seats import count_seats
     from programs.models import Cohort
 
     cohort_id = first_come_cohort(CAPACITY)
@@ -72,7 +72,7 @@ def main() -> None:
 
     cohort = Cohort.objects.get(pk=cohort_id)
     rows = Application.objects.filter(cohort=cohort).count()
-    taken = seats_taken(cohort)
+    taken = count_seats(cohort).held
     accepted = statuses.get(302, 0)
     quantiles = statistics.quantiles(latencies, n=100)
     print(

@@ -6,11 +6,4 @@ class CoppConfig(AppConfig):
     name = "copp"
     verbose_name = _("Centre")
 
-    def ready(self) -> None:
-        from django.urls import register_converter
-
-        from .converters import IdConverter, TokenConverter
-
-        # Before any URLconf is read: the apps' URLs use <id:...> and <token:...>.
-        register_converter(IdConverter, "id")
-        register_converter(TokenConverter, "token")
+    # The URL converters <id:...> and <token:...> are registered by core.

@@ -22,13 +22,13 @@ from django.views.decorators.cache import cache_page, never_cache
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_cookie
 
+from core.security import seconds_until_allowed
 from enrollment import selectors as enrollment
 from enrollment.exports import register_xlsx_response
 from enrollment.permissions import may_see_personal_data
 from programs import selectors as catalog
 
 from . import reports
-from .security import seconds_until_allowed
 
 logger = logging.getLogger(__name__)
 

@@ -7,3 +7,12 @@ class CoreConfig(AppConfig):
 
     name = "core"
     verbose_name = _("Portal")
+
+    def ready(self) -> None:
+        from django.urls import register_converter
+
+        from .converters import IdConverter, TokenConverter
+
+        # Before any URLconf is read: the apps' URLs use <id:...> and <token:...>.
+        register_converter(IdConverter, "id")
+        register_converter(TokenConverter, "token")

@@ -880,8 +880,9 @@ class CohortAdmin(SimpleHistoryAdmin, CatalogCohortAdmin):
         "starts_on",
         "application_deadline",
         "capacity",
-        "seats_taken",
-        "seats_free",
+        "seats_held",
+        "seats_reserved",
+        "seats_open",
         "waiting",
         "at_risk",
         "status",
@@ -895,13 +896,17 @@ class CohortAdmin(SimpleHistoryAdmin, CatalogCohortAdmin):
             waiting_count=selectors.waiting_count_expression()
         )
 
-    @admin.display(description=_("seats taken"), ordering="seats_taken")
-    def seats_taken(self, cohort: Cohort) -> int:
-        return cohort.seats_taken
+    @admin.display(description=_("seats held"), ordering="seats_held")
+    def seats_held(self, cohort: Cohort) -> int:
+        return cohort.seats_held
 
-    @admin.display(description=_("seats free"), ordering="seats_left")
-    def seats_free(self, cohort: Cohort) -> int:
-        return cohort.seats_left
+    @admin.display(description=_("reserved for partners"), ordering="seats_reserved")
+    def seats_reserved(self, cohort: Cohort) -> int:
+        return cohort.seats_reserved
+
+    @admin.display(description=_("seats open"), ordering="seats_open")
+    def seats_open(self, cohort: Cohort) -> int:
+        return cohort.seats_open
 
     @admin.display(description=_("waiting"), ordering="waiting_count")
     def waiting(self, cohort: Cohort) -> int:
@@ -909,7 +914,7 @@ class CohortAdmin(SimpleHistoryAdmin, CatalogCohortAdmin):
 
     @admin.display(description=_("at risk"), boolean=True)
     def at_risk(self, cohort: Cohort) -> bool:
-        return selectors.is_at_risk(cohort, cohort.seats_taken, timezone.localdate())
+        return selectors.is_at_risk(cohort, cohort.seats_held, timezone.localdate())
 
     def get_urls(self):
         return [

@@ -7,8 +7,8 @@ class EnrollmentConfig(AppConfig):
     verbose_name = _("Enrollment")
 
     def ready(self) -> None:
-        from programs.selectors import register_seat_counter
+        from programs.selectors import register_seat_annotation
 
-        from .selectors import seats_taken_expression
+        from .seats import annotate_seats
 
-        register_seat_counter(seats_taken_expression)
+        register_seat_annotation(annotate_seats)

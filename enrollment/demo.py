@@ -66,9 +66,9 @@ from enrollment.models import (
     Sex,
     StatusChange,
     person_key,
-    seat_holding_q,
     stages_reached,
 )
+from enrollment.seats import held_q
 from enrollment.services.figures import rebuild_daily_intake
 from programs.models import (
     CategoryCode,
@@ -431,7 +431,7 @@ def _plans(today: datetime.date, now: datetime.datetime) -> list[_CohortPlan]:
     )
     used = dict(
         Application.objects.filter(
-            seat_holding_q(now) | Q(status__in=(S.COMPLETED, S.EXPELLED))
+            held_q(now) | Q(status__in=(S.COMPLETED, S.EXPELLED))
         )
         .order_by()
         .values_list("cohort_id")

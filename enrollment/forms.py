@@ -20,7 +20,7 @@ from core.forms import DateField
 from core.identifiers import digits, normalize_snils, validate_inn, validate_snils
 from programs.models import Cohort, EducationLevel, LearnerCategory
 
-from . import services
+from . import selectors, services
 from .models import DocumentKind, Relation, Sex
 
 DOCUMENT_FIELDS = {
@@ -218,7 +218,7 @@ class ApplicationForm(HoneypotMixin, forms.Form):
                     "centre checks it with the employer."
                 ),
             )
-        self.consent_texts = services.current_consent_texts()
+        self.consent_texts = selectors.current_consent_texts()
         consent_layout = []
         for text in self.consent_texts:
             name = f"consent_{text.kind}"

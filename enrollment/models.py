@@ -93,18 +93,6 @@ def stages_reached(statuses) -> dict[str, bool]:
     }
 
 
-def seat_holding_q(now: datetime.datetime, prefix: str = "") -> Q:
-    """Rows that hold a seat at ``now``: counted live, never stored."""
-    p = prefix
-    return Q(**{f"{p}status__in": (S.ENROLLED, S.STUDYING)}) | (
-        Q(**{f"{p}status": S.OFFERED})
-        & (
-            Q(**{f"{p}offer_accepted_at__isnull": False})
-            | Q(**{f"{p}offer_expires_at__gt": now})
-        )
-    )
-
-
 def normalize_name(value: str) -> str:
     """Case, ё/е and spacing do not make another person."""
     return re.sub(r"\s+", " ", (value or "").strip()).lower().replace("ё", "е")

@@ -26,8 +26,8 @@ from .models import (
     ApplicationStatus,
     DailyIntake,
     Employment,
-    seat_holding_q,
 )
+from .seats import held_q
 from .selectors import is_at_risk
 
 S = ApplicationStatus
@@ -214,7 +214,7 @@ def cohort_fill(cohorts: QuerySet, *, today, now) -> list[tuple]:
     ids = [cohort.pk for cohort in cohorts]
     in_cohorts = Application.objects.filter(cohort_id__in=ids).order_by()
     held = dict(
-        in_cohorts.filter(seat_holding_q(now))
+        in_cohorts.filter(held_q(now))
         .values("cohort")
         .annotate(n=Count("*"))
         .values_list("cohort", "n")

@@ -17,10 +17,9 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
-    Sum,
     When,
 )
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from programs.models import Cohort, EducationLevel
@@ -29,56 +28,36 @@ from .models import (
     Applicant,
     Application,
     ApplicationStatus,
+    ConsentText,
     Document,
     DocumentKind,
-    SeatReservation,
-    seat_holding_q,
 )
-from .services import required_document_kinds
+from .seats import annotate_seats
 
 S = ApplicationStatus
 
 
-def seats_taken_expression(now: datetime.datetime) -> Coalesce:
-    """A cohort annotation: seats not open to the public at ``now``, counted
-    from live rows: the seats held, plus reserved seats not yet used."""
-    held = (
-        Application.objects.filter(cohort=OuterRef("pk"))
-        .filter(seat_holding_q(now))
-        .order_by()
-        .values("cohort")
-        .annotate(n=Count("pk"))
-        .values("n")
+def waiting_list(cohort: Cohort) -> QuerySet[Application]:
+    """The people waiting for a seat in ``cohort``, first come first."""
+    return cohort.applications.filter(status=S.WAITLISTED).order_by(
+        "submitted_at", "pk"
     )
-    used_by_employer = (
-        Application.objects.filter(
-            cohort=OuterRef("cohort"), employer_inn=OuterRef("employer_inn")
-        )
-        .filter(seat_holding_q(now))
-        .order_by()
-        .values("cohort")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    reserved_unused = (
-        SeatReservation.objects.filter(
-            cohort=OuterRef("pk"), release_on__gt=timezone.localdate(now)
-        )
-        .annotate(
-            unused=Greatest(
-                F("seats")
-                - Coalesce(Subquery(used_by_employer, output_field=IntegerField()), 0),
-                0,
-            )
-        )
-        .order_by()
-        .values("cohort")
-        .annotate(total=Sum("unused"))
-        .values("total")
-    )
-    return Coalesce(Subquery(held, output_field=IntegerField()), 0) + Coalesce(
-        Subquery(reserved_unused, output_field=IntegerField()), 0
-    )
+
+
+def required_document_kinds(application: Application) -> list[str]:
+    """What the applicant must upload for this program."""
+    kinds = [DocumentKind.PASSPORT]
+    if application.cohort.program.required_education != EducationLevel.NONE:
+        kinds.append(DocumentKind.EDUCATION)
+    return kinds
+
+
+def current_consent_texts() -> list[ConsentText]:
+    """The newest version of each kind of consent text, required ones first."""
+    latest: dict[str, ConsentText] = {}
+    for text in ConsentText.objects.order_by("kind", "-version"):
+        latest.setdefault(text.kind, text)
+    return sorted(latest.values(), key=lambda t: (not t.is_required, t.kind))
 
 
 def application_by_token(token: str) -> Application:
@@ -142,12 +121,6 @@ def applications_for_email(email: str) -> list[Application]:
 def people_trained() -> int:
     """Applications completed: each is one person trained in one program."""
     return Application.objects.filter(status=S.COMPLETED).count()
-
-
-def cohort_seats(cohort: Cohort) -> QuerySet:
-    return Cohort.objects.filter(pk=cohort.pk).annotate(
-        seats_taken=seats_taken_expression(timezone.now())
-    )
 
 
 # --- The back office ---------------------------------------------------------------
@@ -235,12 +208,24 @@ def duplicate_pairs(*, limit: int = 200) -> list[DuplicatePair]:
     ]
 
 
-def is_at_risk(cohort: Cohort, seats_taken: int, today: datetime.date) -> bool:
-    """An open cohort starting within AT_RISK_DAYS with fewer learners than its minimum."""
+def is_at_risk(cohort: Cohort, seats_held: int, today: datetime.date) -> bool:
+    """An open cohort starting within AT_RISK_DAYS whose seats held (learners and
+    live offers, enrollment.seats) are fewer than its minimum size. Seats kept
+    for a partner are not learners: they do not make a group viable."""
     return (
         cohort.status == Cohort.Status.OPEN
         and today <= cohort.starts_on <= today + datetime.timedelta(days=AT_RISK_DAYS)
-        and seats_taken < cohort.min_size
+        and seats_held < cohort.min_size
+    )
+
+
+def at_risk_q(today: datetime.date) -> Q:
+    """``is_at_risk`` in SQL, for cohorts annotated by ``annotate_seats``."""
+    return Q(
+        status=Cohort.Status.OPEN,
+        starts_on__gte=today,
+        starts_on__lte=today + datetime.timedelta(days=AT_RISK_DAYS),
+        seats_held__lt=F("min_size"),
     )
 
 
@@ -258,18 +243,10 @@ def waiting_count_expression() -> Coalesce:
 
 
 def cohorts_at_risk(*, today: datetime.date | None = None) -> QuerySet[Cohort]:
-    """Open cohorts starting within 14 days with fewer learners than their minimum."""
-    from programs.selectors import annotate_seats
-
+    """Open cohorts starting within AT_RISK_DAYS below their minimum size."""
     today = today or timezone.localdate()
     return (
-        annotate_seats(
-            Cohort.objects.filter(
-                status=Cohort.Status.OPEN,
-                starts_on__gte=today,
-                starts_on__lte=today + datetime.timedelta(days=AT_RISK_DAYS),
-            ).select_related("program")
-        )
-        .filter(seats_taken__lt=F("min_size"))
+        annotate_seats(Cohort.objects.select_related("program"))
+        .filter(at_risk_q(today))
         .order_by("starts_on", "code")
     )

@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from copp.security import client_ip, limit_posts
 from core.numbers import parse_int
+from core.security import client_ip, limit_posts
 from programs.models import Cohort
 from programs.selectors import annotate_seats
 

@@ -7,7 +7,7 @@ import random
 
 from django.db import transaction
 
-from enrollment import services as enrollment_services
+from enrollment.seats import count_seats
 from programs.models import Cohort, Program
 
 from . import services
@@ -148,11 +148,7 @@ def seed_partners(*, today: datetime.date) -> dict[str, int]:
                 .order_by("starts_on")
                 .first()
             )
-            if (
-                cohort is not None
-                and index <= 3
-                and enrollment_services.seat_state(cohort).general_free >= 2
-            ):
+            if cohort is not None and index <= 3 and count_seats(cohort).open >= 2:
                 Commitment.objects.create(
                     agreement=agreement,
                     kind=Commitment.Kind.RESERVED_SEATS,

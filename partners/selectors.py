@@ -3,7 +3,8 @@
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
-from enrollment.models import Application, ApplicationStatus, Employment, seat_holding_q
+from enrollment.models import Application, ApplicationStatus, Employment
+from enrollment.seats import held_q
 from programs.models import Program
 
 from .models import Agreement, Commitment, Partner
@@ -37,7 +38,7 @@ def commitment_actual(commitment: Commitment) -> int | None:
         return (
             Application.objects.filter(cohort_id=commitment.cohort_id, employer_inn=inn)
             .filter(
-                seat_holding_q(timezone.now())
+                held_q(timezone.now())
                 | Q(
                     status__in=[ApplicationStatus.COMPLETED, ApplicationStatus.EXPELLED]
                 )

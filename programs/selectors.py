@@ -12,7 +12,6 @@ from django.db import connection
 from django.db.models import (
     Count,
     Exists,
-    Expression,
     F,
     IntegerField,
     Min,
@@ -22,7 +21,6 @@ from django.db.models import (
     QuerySet,
     Value,
 )
-from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from .models import Cohort, Direction, Program
@@ -52,29 +50,29 @@ class CatalogFilters:
     sort: str = ""
 
 
-# The enrollment app registers how seats are counted (programs imports no app).
-_seats_taken: Callable[[datetime.datetime], Expression] | None = None
+# Seats are counted from applications, which the enrollment app owns; it
+# registers its one definition here when it loads (programs imports no app).
+SeatAnnotation = Callable[..., QuerySet[Cohort]]
+_seat_annotation: SeatAnnotation | None = None
 
 
-def register_seat_counter(counter: Callable[[datetime.datetime], Expression]) -> None:
-    """Set the expression that counts the seats a cohort has given away at a time."""
-    global _seats_taken
-    _seats_taken = counter
+def register_seat_annotation(annotation: SeatAnnotation) -> None:
+    """Set how cohorts are annotated with ``seats_held``, ``seats_reserved``
+    and ``seats_open`` (enrollment.seats.annotate_seats)."""
+    global _seat_annotation
+    _seat_annotation = annotation
 
 
 def annotate_seats(
     cohorts: QuerySet[Cohort], *, now: datetime.datetime | None = None
 ) -> QuerySet[Cohort]:
-    """Annotate ``seats_taken`` and ``seats_left`` from live rows, as of ``now``."""
-    now = now or timezone.now()
-    taken = (
-        _seats_taken(now)
-        if _seats_taken is not None
-        else Value(0, output_field=IntegerField())
-    )
-    return cohorts.annotate(seats_taken=taken).annotate(
-        seats_left=Greatest(F("capacity") - F("seats_taken"), Value(0))
-    )
+    """Annotate ``seats_held``, ``seats_reserved`` and ``seats_open`` as of ``now``."""
+    if _seat_annotation is None:  # no enrollment app: every seat is open
+        zero = Value(0, output_field=IntegerField())
+        return cohorts.annotate(
+            seats_held=zero, seats_reserved=zero, seats_open=F("capacity")
+        )
+    return _seat_annotation(cohorts, now=now)
 
 
 def _is_postgresql() -> bool:

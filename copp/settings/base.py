@@ -172,7 +172,7 @@ PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "priva
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "private": {
-        "BACKEND": "copp.storage.PrivateFileStorage",
+        "BACKEND": "core.storage.PrivateFileStorage",
         "OPTIONS": {"location": PRIVATE_MEDIA_ROOT},
     },
     "staticfiles": {
@@ -295,7 +295,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "429.html"
 AXES_VERBOSE = False
-AXES_CLIENT_IP_CALLABLE = "copp.security.client_ip"
+AXES_CLIENT_IP_CALLABLE = "core.security.client_ip"
 # Development and tests run in one process with a local-memory cache; production
 # requires the shared Redis cache (copp.settings.production).
 # SQLite ignores the covering part of an index (INCLUDE); PostgreSQL uses it.

@@ -1,37 +1,19 @@
 """Every change of state in enrollment goes through these functions.
 
-``engine`` holds submission, seats, the waiting list and the transitions;
-``office`` the staff's work on documents, completion, employment and records.
+- ``status``: who acts, and one step of an application's status;
+- ``seats``: the seat engine: locks, the queue, offers and their expiry,
+  reserved seats;
+- ``transitions``: the applicant's and the staff's steps;
+- ``submission``: applying, the rules an applicant must meet, documents;
+- ``files``: what a file must be to be kept;
+- ``cohorts``: staff changes to a cohort (capacity, cancelling);
+- ``people``: staff corrections to an applicant;
+- ``office``: documents checked, notes, completion, employment, merging;
+- ``privacy``: consents withdrawn, personal data exported and anonymised;
+- ``figures``: the daily intake figures the reports sum.
 """
 
-from .engine import (
-    Actor,
-    ApplicantData,
-    DuplicateApplication,
-    Evidence,
-    accept_application,
-    accept_offer,
-    cancel_reservation,
-    check_applicant_fits,
-    check_cohort_accepts,
-    current_consent_texts,
-    decline_offer,
-    enrol,
-    expire_offers,
-    reject_application,
-    required_document_kinds,
-    reserve_seats,
-    return_to_waitlist,
-    seat_state,
-    seats_taken,
-    send_links_later,
-    start_studies,
-    submit_application,
-    take_into_review,
-    upload_document,
-    waitlist,
-    withdraw_application,
-)
+from .cohorts import cancel_cohort, update_cohort
 from .files import ALLOWED_CONTENT_TYPES, check_file
 from .office import (
     IssuedDocument,
@@ -44,6 +26,29 @@ from .office import (
     send_message,
     verify_document,
 )
+from .people import correct_applicant
+from .seats import accept_offer, cancel_reservation, expire_offers, reserve_seats
+from .status import Actor
+from .submission import (
+    ApplicantData,
+    DuplicateApplication,
+    Evidence,
+    check_applicant_fits,
+    check_cohort_accepts,
+    send_links_later,
+    submit_application,
+    upload_document,
+)
+from .transitions import (
+    accept_application,
+    decline_offer,
+    enrol,
+    reject_application,
+    return_to_waitlist,
+    start_studies,
+    take_into_review,
+    withdraw_application,
+)
 
 __all__ = [
     "ALLOWED_CONTENT_TYPES",
@@ -55,12 +60,13 @@ __all__ = [
     "accept_application",
     "accept_offer",
     "add_note",
+    "cancel_cohort",
     "cancel_reservation",
     "check_applicant_fits",
     "check_cohort_accepts",
     "check_file",
     "complete_studies",
-    "current_consent_texts",
+    "correct_applicant",
     "decline_offer",
     "enrol",
     "expel",
@@ -69,18 +75,15 @@ __all__ = [
     "record_employment",
     "reject_application",
     "reject_document",
-    "required_document_kinds",
     "reserve_seats",
     "return_to_waitlist",
-    "seat_state",
-    "seats_taken",
     "send_links_later",
     "send_message",
     "start_studies",
     "submit_application",
     "take_into_review",
+    "update_cohort",
     "upload_document",
     "verify_document",
-    "waitlist",
     "withdraw_application",
 ]

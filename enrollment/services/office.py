@@ -25,7 +25,8 @@ from ..models import (
     Employment,
     Note,
 )
-from .engine import Actor, _change_status, _lock_application, _lock_cohort, _settle
+from .seats import lock_application, lock_cohort, settle
+from .status import Actor, change_status
 
 S = ApplicationStatus
 
@@ -142,10 +143,10 @@ def expel(
         raise ValidationError({"reason": _("Please give the reason.")}, code="reason")
     if certificate is None:
         with transaction.atomic(durable=True):
-            cohort = _lock_cohort(application.cohort_id)
-            application = _lock_application(application.pk)
-            _change_status(application, S.EXPELLED, actor=actor, comment=reason.strip())
-            _settle(cohort, now=timezone.now())
+            cohort = lock_cohort(application.cohort_id)
+            application = lock_application(application.pk)
+            change_status(application, S.EXPELLED, actor=actor, comment=reason.strip())
+            settle(cohort, now=timezone.now())
         return application
     completion = _finish(
         application,
@@ -175,9 +176,9 @@ def _finish(
         )
     try:
         with transaction.atomic(durable=True):
-            cohort = _lock_cohort(application.cohort_id)
-            application = _lock_application(application.pk)
-            _change_status(application, to_status, actor=actor, comment=comment)
+            cohort = lock_cohort(application.cohort_id)
+            application = lock_application(application.pk)
+            change_status(application, to_status, actor=actor, comment=comment)
             completion = Completion.objects.create(
                 application=application,
                 document_kind=document_kind or application.cohort.program.document_kind,
@@ -191,7 +192,7 @@ def _finish(
                 ),
                 recorded_by=actor.user,
             )
-            _settle(cohort, now=timezone.now())
+            settle(cohort, now=timezone.now())
     except IntegrityError as error:
         if Completion.objects.filter(registration_number=number).exists():
             raise ValidationError(

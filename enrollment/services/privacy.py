@@ -40,7 +40,8 @@ from ..models import (
     Document,
     Note,
 )
-from .engine import Actor, withdraw_application
+from .status import Actor
+from .transitions import withdraw_application
 
 S = ApplicationStatus
 ANONYMOUS = "Обезличено"

@@ -77,7 +77,7 @@ def test_a_new_version_supersedes_the_old_one(admin_client):
         },
     )
     assert response.status_code == 302
-    from enrollment.services import current_consent_texts
+    from enrollment.selectors import current_consent_texts
 
     current = {t.kind: t for t in current_consent_texts()}
     assert current["processing"].version == 2

@@ -415,7 +415,7 @@ def test_cohort_page_shows_queue_and_roster_and_exports_it(admin_client):
     assert waiting.applicant.last_name in html
     listing = admin_client.get(reverse("admin:programs_cohort_changelist"))
     row = next(c for c in listing.context["cl"].result_list if c.pk == cohort.pk)
-    assert (row.seats_taken, row.seats_left, row.waiting_count) == (1, 0, 1)
+    assert (row.seats_held, row.seats_open, row.waiting_count) == (1, 0, 1)
     response = admin_client.get(
         reverse("admin:programs_cohort_roster", args=[cohort.pk])
     )

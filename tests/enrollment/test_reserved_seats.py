@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from enrollment import services
 from enrollment.models import Application, ApplicationStatus, SeatReservation
+from enrollment.seats import count_seats
 from programs.models import Cohort
 from tests.factories import CohortFactory, applicant_data, required_consents, submit
 
@@ -47,7 +48,7 @@ def test_reserved_seats_go_to_the_partners_employees_only(cohort):
     assert [a.status for a in general] == [S.OFFERED] * 3 + [S.WAITLISTED]
     staff = [employee(cohort) for _ in range(3)]
     assert [a.status for a in staff] == [S.OFFERED, S.OFFERED, S.WAITLISTED]
-    assert services.seats_taken(cohort) == 5
+    assert count_seats(cohort).held == 5
 
 
 def test_employees_use_general_seats_when_their_reserved_ones_are_taken(cohort):
@@ -110,7 +111,7 @@ def test_public_seat_counts_leave_out_the_reserved_seats(client, cohort):
     submit(cohort)
     response = client.get(cohort.program.get_absolute_url())
     shown = response.context["program"].current_cohorts[0]
-    assert shown.seats_left == 2  # 5 - 1 taken - 2 reserved
+    assert shown.seats_open == 2  # 5 - 1 taken - 2 reserved
 
 
 def test_the_form_asks_for_the_employer_when_seats_are_reserved(client, cohort):

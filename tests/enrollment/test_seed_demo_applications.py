@@ -23,7 +23,7 @@ from enrollment.models import (
     ConsentText,
     StatusChange,
 )
-from enrollment.services import seats_taken
+from enrollment.seats import count_seats
 from programs.demo import seed_catalog
 from programs.models import Cohort, EducationLevel, ProgramKind
 
@@ -73,7 +73,7 @@ def assert_seats_and_dates_are_consistent() -> None:
     now = timezone.now()
     for cohort in Cohort.objects.select_related("program"):
         statuses = list(cohort.applications.values_list("status", flat=True))
-        taken = seats_taken(cohort, now=now)
+        taken = count_seats(cohort, now=now).held
         assert taken <= cohort.capacity, cohort.code
         finished = statuses.count(S.COMPLETED) + statuses.count(S.EXPELLED)
         assert finished + taken <= cohort.capacity, cohort.code

@@ -153,7 +153,7 @@ def test_program_page_shows_what_a_person_needs(client, catalog):
     assert cohort.code in html
     assert cohort.venue.name in html
     assert "удостоверение о повышении квалификации".lower() in html.lower()
-    seats = response.context["program"].current_cohorts[0].seats_left
+    seats = response.context["program"].current_cohorts[0].seats_open
     assert seats == cohort.capacity
     assert f"{seats} мест" in html
 

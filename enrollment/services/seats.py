@@ -1,0 +1,243 @@
+"""The seat engine: locks, the queue, offers and their expiry, reservations.
+
+Seats are never stored: they are counted from live rows (enrollment.seats)
+inside the transaction that allocates, with the cohort's row locked first.
+Locks are always taken in the same order: the cohort, then its applications.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from programs.models import Cohort
+
+from ..models import (
+    Application,
+    ApplicationStatus,
+    SeatReservation,
+    StatusChange,
+)
+from ..seats import count_seats, held_q
+from ..selectors import waiting_list
+from .status import Actor, change_status
+
+S = ApplicationStatus
+
+
+# --- Locks ------------------------------------------------------------------------
+
+
+def lock_cohort(cohort_id: int) -> Cohort:
+    """Lock a cohort's row: the first lock of every change to its seats."""
+    return (
+        Cohort.objects.select_for_update(of=("self",))
+        .select_related("program")
+        .get(pk=cohort_id)
+    )
+
+
+def lock_application(application_id: int) -> Application:
+    """Lock an application's row, after its cohort's."""
+    return (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("cohort", "cohort__program", "applicant")
+        .get(pk=application_id)
+    )
+
+
+# --- The queue -------------------------------------------------------------------
+
+
+def _release_expired_offers(cohort: Cohort, *, now: datetime.datetime) -> int:
+    expired = list(
+        cohort.applications.select_for_update()
+        .filter(
+            status=S.OFFERED, offer_accepted_at__isnull=True, offer_expires_at__lte=now
+        )
+        .order_by("offer_expires_at", "pk")
+    )
+    for application in expired:
+        change_status(
+            application,
+            S.WITHDRAWN,
+            actor=Actor.system(),
+            comment=str(_("The offer expired without an answer.")),
+            now=now,
+        )
+    return len(expired)
+
+
+def _fill_from_waitlist(cohort: Cohort, *, now: datetime.datetime) -> list[Application]:
+    """Offer free seats to the people waiting, first in first served; a reserved
+    seat goes to the first person waiting who works for its employer."""
+    seats = count_seats(cohort, now=now)
+    if not seats.anyone_can_take():
+        return []
+    offered = []
+    for application in waiting_list(cohort).select_for_update():
+        if not seats.can_take(application.employer_inn):
+            if not seats.anyone_can_take():
+                break
+            continue
+        seats.take(application.employer_inn)
+        change_status(
+            application,
+            S.OFFERED,
+            actor=Actor.system(),
+            comment=str(_("A seat became free.")),
+            now=now,
+        )
+        offered.append(application)
+    return offered
+
+
+def settle(cohort: Cohort, *, now: datetime.datetime) -> None:
+    """Release expired offers, then offer free seats to the people waiting.
+    Caller holds the cohort lock."""
+    _release_expired_offers(cohort, now=now)
+    _fill_from_waitlist(cohort, now=now)
+
+
+def offer_or_waitlist(
+    application: Application, *, actor: Actor, now: datetime.datetime
+) -> None:
+    """Give a submitted or accepted application a seat if one is free to it,
+    else a place at the end of the queue. Caller holds the cohort lock."""
+    cohort = application.cohort
+    settle(cohort, now=now)
+    # After settling, nobody waiting can use a free seat; so a seat this person
+    # can take is theirs (a reserved seat of their employer, or a general one).
+    if count_seats(cohort, now=now).can_take(application.employer_inn):
+        change_status(application, S.OFFERED, actor=actor, now=now)
+    else:
+        change_status(application, S.WAITLISTED, actor=actor, now=now)
+
+
+# --- Offers ------------------------------------------------------------------------
+
+
+def accept_offer(*, application: Application) -> Application:
+    """Accept a seat offer before its deadline; the seat is then kept for enrolment."""
+    with transaction.atomic(durable=True):
+        lock_cohort(application.cohort_id)
+        application = lock_application(application.pk)
+        now = timezone.now()
+        if not application.offer_is_open(now):
+            raise ValidationError(
+                _("This offer can no longer be accepted."), code="offer_closed"
+            )
+        application.offer_accepted_at = now
+        application.save(update_fields=["offer_accepted_at"])
+        StatusChange.objects.create(
+            application=application,
+            from_status=S.OFFERED,
+            to_status=S.OFFERED,
+            actor_kind=StatusChange.ActorKind.APPLICANT,
+            comment=str(_("The applicant accepted the offer.")),
+            created_at=now,
+        )
+    return application
+
+
+def expire_offers(*, now: datetime.datetime | None = None) -> int:
+    """Release every offer past its deadline and move each queue; return how many.
+
+    Safe to run at any time and as often as wanted: a released offer is not
+    released twice, and each cohort is settled under its own lock.
+    """
+    now = now or timezone.now()
+    cohort_ids = list(
+        Application.objects.filter(
+            status=S.OFFERED, offer_accepted_at__isnull=True, offer_expires_at__lte=now
+        )
+        .values_list("cohort_id", flat=True)
+        .distinct()
+        .order_by("cohort_id")
+    )
+    # Cohorts whose reserved seats went back to everyone and have people waiting.
+    today = timezone.localdate(now)
+    cohort_ids = sorted(
+        set(cohort_ids)
+        | set(
+            SeatReservation.objects.filter(
+                release_on__lte=today,
+                cohort__applications__status=S.WAITLISTED,
+            ).values_list("cohort_id", flat=True)
+        )
+    )
+    released = 0
+    for cohort_id in cohort_ids:
+        with transaction.atomic(durable=True):
+            cohort = lock_cohort(cohort_id)
+            released += _release_expired_offers(cohort, now=now)
+            _fill_from_waitlist(cohort, now=now)
+    return released
+
+
+# --- Reserved seats ----------------------------------------------------------------
+
+
+def reserve_seats(
+    *,
+    cohort: Cohort,
+    employer_inn: str,
+    employer_name: str,
+    seats: int,
+    release_on: datetime.date,
+    source: str = "",
+) -> SeatReservation:
+    """Set aside seats of a cohort for one employer's employees until ``release_on``.
+
+    Only free general seats can be reserved, counted under the cohort lock, so a
+    reservation never overbooks the cohort. Re-reserving for the same employer
+    replaces the previous number.
+    """
+    if seats < 1:
+        raise ValidationError({"seats": _("Reserve at least one seat.")})
+    with transaction.atomic():
+        cohort = lock_cohort(cohort.pk)
+        if release_on > cohort.starts_on:
+            raise ValidationError(
+                {"release_on": _("Unused seats must return before the group starts.")}
+            )
+        now = timezone.now()
+        counted = count_seats(cohort, now=now)
+        # Open seats, plus what this employer's reservation still keeps, plus
+        # the seats its people hold.
+        holders = cohort.applications.filter(
+            held_q(now), employer_inn=employer_inn
+        ).count()
+        available = counted.open + counted.reserved_for.get(employer_inn, 0) + holders
+        if seats > available:
+            raise ValidationError(
+                {
+                    "seats": _("Only %(free)s seats of this group can be reserved now.")
+                    % {"free": available}
+                },
+                code="no_free_seats",
+            )
+        reservation, _created = SeatReservation.objects.update_or_create(
+            cohort=cohort,
+            employer_inn=employer_inn,
+            defaults={
+                "employer_name": employer_name,
+                "seats": seats,
+                "release_on": release_on,
+                "source": source,
+            },
+        )
+        settle(cohort, now=now)
+    return reservation
+
+
+def cancel_reservation(*, cohort: Cohort, employer_inn: str) -> None:
+    """Give a reservation's seats back to everyone; the queue moves at once."""
+    with transaction.atomic():
+        cohort = lock_cohort(cohort.pk)
+        cohort.reservations.filter(employer_inn=employer_inn).delete()
+        settle(cohort, now=timezone.now())

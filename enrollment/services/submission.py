@@ -1,0 +1,376 @@
+"""A submission: the applicant's data and the rules it must meet, the
+application created with its consents and documents, and documents added later.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.identifiers import normalize_snils, validate_snils
+from programs.models import Cohort, EducationLevel, LearnerCategory
+
+from .. import emails, tasks
+from ..models import (
+    ACTIVE_STATUSES,
+    ADULT_AGE,
+    Applicant,
+    Application,
+    ApplicationStatus,
+    ConsentRecord,
+    ConsentText,
+    Document,
+    StatusChange,
+    age_on,
+    person_key,
+)
+from ..selectors import current_consent_texts
+from . import figures
+from .files import check_file, check_room_for, stored_name
+from .seats import lock_application, lock_cohort, offer_or_waitlist
+from .status import Actor
+
+S = ApplicationStatus
+EDUCATION_ORDER = list(EducationLevel.values)
+
+
+@dataclass
+class ApplicantData:
+    last_name: str
+    first_name: str
+    patronymic: str
+    birth_date: datetime.date
+    sex: str
+    phone: str
+    email: str
+    municipality: str
+    education_level: str
+    categories: list[LearnerCategory] = field(default_factory=list)
+    snils: str = ""
+    representative_name: str = ""
+    representative_phone: str = ""
+    representative_email: str = ""
+    representative_relation: str = ""
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Where a consent or an action came from."""
+
+    ip_address: str | None = None
+    user_agent: str = ""
+
+
+class DuplicateApplication(ValidationError):
+    """The person already holds an active application for this cohort.
+
+    The message does not confirm it (anyone may type someone else's e-mail or
+    СНИЛС): the link goes to the address on file, never to the one typed.
+    """
+
+    def __init__(self, existing: Application | None) -> None:
+        super().__init__(
+            _(
+                "If you have already applied to this group, we have sent the link "
+                "to that application to the e-mail address given in it. Check your "
+                "mail, including the spam folder."
+            ),
+            code="duplicate",
+        )
+        self.existing = existing
+
+
+# --- Rules -----------------------------------------------------------------------
+
+
+def check_cohort_accepts(cohort: Cohort, *, today: datetime.date | None = None) -> None:
+    """Raise ValidationError unless the cohort takes applications today."""
+    today = today or timezone.localdate()
+    if cohort.status == Cohort.Status.CANCELLED:
+        raise ValidationError(_("This group has been cancelled."), code="cancelled")
+    if cohort.status != Cohort.Status.OPEN or not cohort.program.is_published:
+        raise ValidationError(
+            _("This group no longer takes applications."), code="closed"
+        )
+    if cohort.application_deadline < today:
+        raise ValidationError(
+            _("Applications to this group closed on %(date)s.")
+            % {"date": cohort.application_deadline.strftime("%d.%m.%Y")},
+            code="deadline",
+        )
+
+
+def check_applicant_fits(data: ApplicantData, cohort: Cohort) -> None:
+    """Raise a ValidationError keyed by field for each rule the person breaks."""
+    program = cohort.program
+    errors: dict[str, list] = {}
+    age = age_on(data.birth_date, cohort.starts_on)
+    if age < program.min_age:
+        errors.setdefault("birth_date", []).append(
+            ValidationError(
+                _(
+                    "This program accepts learners from the age of %(min)s; on the "
+                    "first day of the group you will be %(age)s."
+                )
+                % {"min": program.min_age, "age": age},
+                code="too_young",
+            )
+        )
+    if age > 120 or data.birth_date > timezone.localdate():
+        errors.setdefault("birth_date", []).append(
+            ValidationError(_("Please check the date of birth."), code="birth_date")
+        )
+    required = program.required_education
+    if required != EducationLevel.NONE and EDUCATION_ORDER.index(
+        data.education_level
+    ) < EDUCATION_ORDER.index(required):
+        errors.setdefault("education_level", []).append(
+            ValidationError(
+                _("This program requires at least: %(level)s.")
+                % {"level": EducationLevel(required).label},
+                code="education",
+            )
+        )
+    if data.snils:
+        try:
+            validate_snils(data.snils)
+        except ValidationError as error:
+            errors.setdefault("snils", []).append(error)
+    if age < ADULT_AGE:
+        for name in (
+            "representative_name",
+            "representative_phone",
+            "representative_relation",
+        ):
+            if not getattr(data, name):
+                errors.setdefault(name, []).append(
+                    ValidationError(
+                        _(
+                            "Required for applicants under 18: a parent or guardian applies with you."
+                        ),
+                        code="representative_required",
+                    )
+                )
+    if errors:
+        raise ValidationError(errors)
+
+
+# --- Submission ------------------------------------------------------------------
+
+
+def submit_application(
+    *,
+    cohort_id: int,
+    data: ApplicantData,
+    submission_key,
+    consent_text_ids: Iterable[int],
+    documents: Iterable[tuple[str, UploadedFile]] = (),
+    evidence: Evidence | None = None,
+    language: str = "ru",
+    employer_inn: str = "",
+) -> Application:
+    """Create an application, and in a first-come cohort give it a seat or a place
+    in the queue.
+
+    Submitting the same form twice (same ``submission_key``) returns the first
+    application. Raises ValidationError for a closed cohort, a rule the person
+    breaks, a missing required consent, a refused file, and DuplicateApplication
+    when the person already holds an active application for this cohort.
+    """
+    existing = Application.objects.filter(submission_key=submission_key).first()
+    if existing is not None:
+        return existing
+    evidence = evidence or Evidence()
+
+    checked_files = []
+    file_errors: dict[str, ValidationError] = {}
+    for kind, upload in documents:
+        try:
+            checked_files.append((kind, upload, check_file(upload)))
+        except ValidationError as error:
+            file_errors[f"document_{kind}"] = error
+    if file_errors:
+        raise ValidationError(file_errors)
+
+    texts = _consent_texts(consent_text_ids)
+    email_key = data.email.strip().lower()
+    snils_key = normalize_snils(data.snils)
+    key = person_key(data.last_name, data.first_name, data.patronymic, data.birth_date)
+
+    try:
+        with transaction.atomic(durable=True):
+            cohort = lock_cohort(cohort_id)
+            again = Application.objects.filter(submission_key=submission_key).first()
+            if again is not None:
+                return again  # the same form, sent twice: one application
+            check_cohort_accepts(cohort)
+            check_applicant_fits(data, cohort)
+            duplicate = _find_active_duplicate(cohort, email_key, snils_key, key)
+            if duplicate is not None:
+                raise DuplicateApplication(duplicate)
+            now = timezone.now()
+            applicant = _create_applicant(data, snils_key)
+            application = Application.objects.create(
+                cohort=cohort,
+                applicant=applicant,
+                status=S.SUBMITTED,
+                submission_key=submission_key,
+                submitted_at=now,
+                status_changed_at=now,
+                language=language,
+                employer_inn=employer_inn.strip(),
+                email_key=email_key,
+                snils_key=snils_key,
+                person_key=key,
+            )
+            figures.count_submission(application)
+            StatusChange.objects.create(
+                application=application,
+                to_status=S.SUBMITTED,
+                actor_kind=StatusChange.ActorKind.APPLICANT,
+                created_at=now,
+            )
+            for text in texts:
+                ConsentRecord.objects.create(
+                    applicant=applicant,
+                    application=application,
+                    text=text,
+                    given_at=now,
+                    ip_address=evidence.ip_address,
+                    user_agent=evidence.user_agent[:500],
+                )
+            for kind, upload, content_type in checked_files:
+                _store_document(application, kind, upload, content_type)
+            emails.send_status_email(application.pk, S.SUBMITTED)
+            if cohort.admission_mode == Cohort.AdmissionMode.FIRST_COME:
+                offer_or_waitlist(application, actor=Actor.system(), now=now)
+    except IntegrityError as error:
+        # Two submissions raced past the checks above: the database kept one.
+        again = Application.objects.filter(submission_key=submission_key).first()
+        if again is not None:
+            return again
+        cohort = Cohort.objects.get(pk=cohort_id)
+        duplicate = _find_active_duplicate(cohort, email_key, snils_key, key)
+        if duplicate is None:
+            raise
+        raise DuplicateApplication(duplicate) from error
+    return application
+
+
+def _consent_texts(ids: Iterable[int]) -> list[ConsentText]:
+    current = current_consent_texts()
+    if not any(t.kind == ConsentText.Kind.PROCESSING for t in current):
+        # Without a consent text nobody can consent: take no personal data at all.
+        raise ValidationError(
+            _("Applications are not accepted right now. Please call the centre."),
+            code="consent_text_missing",
+        )
+    texts = list(ConsentText.objects.filter(pk__in=list(ids)))
+    given_kinds = {t.kind for t in texts}
+    missing = [t for t in current if t.is_required and t.kind not in given_kinds]
+    if missing:
+        raise ValidationError(
+            {
+                f"consent_{t.kind}": ValidationError(
+                    _("Without this consent we cannot accept the application."),
+                    code="consent_required",
+                )
+                for t in missing
+            }
+        )
+    return texts
+
+
+def _find_active_duplicate(
+    cohort: Cohort, email_key: str, snils_key: str, key: str
+) -> Application | None:
+    same_person = Q(email_key=email_key) | Q(person_key=key)
+    if snils_key:
+        same_person |= Q(snils_key=snils_key)
+    return (
+        cohort.applications.filter(status__in=ACTIVE_STATUSES)
+        .filter(same_person)
+        .order_by("submitted_at")
+        .first()
+    )
+
+
+def _create_applicant(data: ApplicantData, snils_key: str) -> Applicant:
+    applicant = Applicant.objects.create(
+        last_name=data.last_name.strip(),
+        first_name=data.first_name.strip(),
+        patronymic=data.patronymic.strip(),
+        birth_date=data.birth_date,
+        sex=data.sex,
+        phone=data.phone,
+        email=data.email.strip(),
+        municipality=data.municipality.strip(),
+        education_level=data.education_level,
+        snils=snils_key,
+        representative_name=data.representative_name.strip(),
+        representative_phone=data.representative_phone or "",
+        representative_email=data.representative_email.strip(),
+        representative_relation=data.representative_relation,
+    )
+    applicant.categories.set(data.categories)
+    return applicant
+
+
+def _store_document(
+    application: Application, kind: str, upload: UploadedFile, content_type: str
+) -> Document:
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    document = Document(
+        application=application,
+        kind=kind,
+        original_name=stored_name(upload.name, content_type),
+        content_type=content_type,
+        size=upload.size,
+        sha256=digest.hexdigest(),
+    )
+    document.file.save("upload", upload, save=False)
+    document.save()
+    return document
+
+
+# --- Later ---------------------------------------------------------------------------
+
+
+def send_links_later(*, email: str) -> None:
+    """Have the links of every application made with ``email`` e-mailed there.
+
+    The look-up runs in a task, so a request costs the same whether or not
+    anybody applied with the address, and tells nothing either way.
+    """
+    tasks.send_links.enqueue(email=email.strip().lower())
+
+
+def upload_document(
+    *, application: Application, kind: str, upload: UploadedFile
+) -> Document:
+    """Add a document to an application that is still active.
+
+    Raises ValidationError for a refused file or a closed application.
+    """
+    content_type = check_file(upload)
+    with transaction.atomic(durable=True):
+        application = lock_application(application.pk)
+        if application.status not in ACTIVE_STATUSES:
+            raise ValidationError(
+                _("Documents can no longer be added to this application."),
+                code="closed",
+            )
+        check_room_for(application, adding=1, size=upload.size)
+        return _store_document(application, kind, upload, content_type)
