@@ -21,7 +21,8 @@ from core.identifiers import digits, normalize_snils, validate_inn, validate_sni
 from programs.models import Cohort, EducationLevel, LearnerCategory
 
 from . import selectors, services
-from .models import DocumentKind, Relation, Sex
+from .models import Applicant, DocumentKind, Relation, Sex
+from .services.people import CORRECTABLE
 
 DOCUMENT_FIELDS = {
     DocumentKind.PASSPORT: "document_passport",
@@ -551,3 +552,45 @@ class EmploymentForm(forms.Form):
 class MergeForm(forms.Form):
     keep = forms.IntegerField(widget=forms.HiddenInput)
     merge = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class HistoryReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=100,
+        help_text=_("Kept in the history, with your name."),
+    )
+
+
+class CapacityForm(forms.Form):
+    capacity = forms.IntegerField(label=_("Capacity"), min_value=1, max_value=10_000)
+    reason = HistoryReasonForm.base_fields["reason"]
+
+
+class CancelCohortForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=100,
+        help_text=_("Every applicant reads it in the e-mail and on their page."),
+    )
+    confirm = forms.BooleanField(
+        label=_(
+            "I understand that every application to this group is withdrawn and "
+            "its seats reserved for partners are released."
+        )
+    )
+
+
+class ApplicantCorrectionForm(forms.ModelForm):
+    """The person's data as staff correct it; the service checks the rules."""
+
+    correction_reason = forms.CharField(
+        label=_("Grounds for the correction"),
+        max_length=100,
+        help_text=_("For example: a passport shown on 12.03.2026."),
+    )
+
+    class Meta:
+        model = Applicant
+        fields = list(CORRECTABLE)
+        widgets = {"birth_date": forms.DateInput(attrs={"type": "date"})}

@@ -10,12 +10,12 @@ from django.http import (
     HttpResponseRedirect,
 )
 from django.shortcuts import get_object_or_404
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.admin_pages import admin_page
 from core.forms import DateField
 from core.numbers import parse_int
 from enrollment.forms import add_errors
@@ -108,16 +108,16 @@ class PartnerAdmin(admin.ModelAdmin):
                     "rows": [r.data for r in checked if r.is_valid],
                     "refused": sum(not r.is_valid for r in checked),
                 }
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": gettext("Import partners"),
-            "form": form,
-            "rows": checked,
-            "valid_count": sum(r.is_valid for r in checked or []),
-            "max_rows": MAX_ROWS,
-        }
-        return TemplateResponse(request, "admin/partners/partner/import.html", context)
+        return admin_page(
+            self,
+            request,
+            "admin/partners/partner/import.html",
+            title=gettext("Import partners"),
+            form=form,
+            rows=checked,
+            valid_count=sum(r.is_valid for r in checked or []),
+            max_rows=MAX_ROWS,
+        )
 
 
 # --- Agreements ----------------------------------------------------------------------
@@ -305,15 +305,15 @@ class AgreementAdmin(admin.ModelAdmin):
             else:
                 messages.success(request, done)
                 return HttpResponseRedirect(back)
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": title,
-            "agreement": agreement,
-            "form": form,
-            "back": back,
-        }
-        return TemplateResponse(request, "admin/partners/agreement/form.html", context)
+        return admin_page(
+            self,
+            request,
+            "admin/partners/agreement/form.html",
+            title=title,
+            agreement=agreement,
+            form=form,
+            back=back,
+        )
 
     def sign_view(self, request, pk: int) -> HttpResponse:
         return self._form_view(

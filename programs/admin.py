@@ -23,17 +23,27 @@ class VenueAdmin(admin.ModelAdmin):
     search_fields = ["name", "address"]
 
 
-class CohortInline(admin.StackedInline):
+class CohortInline(admin.TabularInline):
+    """The program's groups at a glance; each is added and changed on its own
+    page, where capacity and status go through the seat engine."""
+
     model = Cohort
     extra = 0
-    autocomplete_fields = ["venue"]
+    can_delete = False
     show_change_link = True
     fields = [
-        ("code", "status"),
-        ("starts_on", "ends_on", "application_deadline"),
-        ("capacity", "min_size", "admission_mode"),
-        ("venue", "schedule"),
+        "code",
+        "starts_on",
+        "ends_on",
+        "application_deadline",
+        "capacity",
+        "admission_mode",
+        "status",
     ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(Program)
@@ -62,6 +72,8 @@ class ProgramAdmin(admin.ModelAdmin):
     list_select_related = ["direction"]
     inlines = [CohortInline]
     actions = ["publish", "unpublish"]
+    # Publishing goes through the list's actions (set_programs_published).
+    readonly_fields = ["is_published"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "direction", "kind", "is_published"]}),
         (

@@ -180,6 +180,10 @@ STORAGES = {
     },
 }
 
+# The history's "revert" writes old values back without any service: off for
+# every model (the services own the fields that matter).
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

@@ -56,20 +56,17 @@ def update_cohort(
         if capacity is not None and capacity != cohort.capacity:
             seats = count_seats(cohort, now=now)
             if capacity < seats.held + seats.reserved:
+                message = _(
+                    "The group cannot have fewer than %(least)s seats: %(held)s are "
+                    "held by learners and offers, and %(reserved)s are kept for "
+                    "partners."
+                ) % {
+                    "least": seats.held + seats.reserved,
+                    "held": seats.held,
+                    "reserved": seats.reserved,
+                }
                 raise ValidationError(
-                    {
-                        "capacity": _(
-                            "The group cannot have fewer than %(least)s seats: "
-                            "%(held)s are held by learners and offers, and "
-                            "%(reserved)s are kept for partners."
-                        )
-                        % {
-                            "least": seats.held + seats.reserved,
-                            "held": seats.held,
-                            "reserved": seats.reserved,
-                        }
-                    },
-                    code="capacity_below_held",
+                    {"capacity": ValidationError(message, code="capacity_below_held")}
                 )
             cohort.capacity = capacity
             changed.append("capacity")

@@ -1,0 +1,411 @@
+"""Applications: the list, the work page, the actions and the exports."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ChangeList
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, OuterRef, QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from core.admin_pages import admin_page
+from programs.models import Cohort
+
+from .. import selectors, services
+from ..forms import (
+    DocumentReviewForm,
+    EmploymentForm,
+    add_errors,
+)
+from ..models import (
+    Application,
+    ApplicationStatus,
+    Document,
+    Employment,
+    Note,
+)
+from ..permissions import may_see_personal_data
+from .actions import STAFF_ACTIONS, bulk_action_for, report, run_staff_action
+from .inlines import (
+    CompletionInline,
+    ConsentInline,
+    DocumentInline,
+    EmploymentInline,
+    NoteInline,
+    StatusChangeInline,
+)
+
+S = ApplicationStatus
+
+
+class CohortListFilter(admin.RelatedFieldListFilter):
+    """Cohorts that have applications, named with their program, in one query."""
+
+    def field_choices(self, field, request, model_admin):
+        cohorts = (
+            Cohort.objects.filter(
+                Exists(Application.objects.filter(cohort=OuterRef("pk")))
+            )
+            .select_related("program")
+            .order_by("-starts_on", "code")
+        )
+        return [(cohort.pk, str(cohort)) for cohort in cohorts]
+
+
+class ApplicationChangeList(ChangeList):
+    """Counting, dates and filters run on the bare table; the per-row flags
+    (documents complete, possible duplicate) are computed for the shown page only."""
+
+    def get_results(self, request) -> None:
+        super().get_results(request)
+        rows = list(self.result_list)
+        flags = {
+            row["pk"]: row
+            for row in selectors.with_office_flags(
+                Application.objects.filter(pk__in=[a.pk for a in rows])
+            ).values("pk", "documents_complete", "possible_duplicate")
+        }
+        for application in rows:
+            application.documents_complete = flags[application.pk]["documents_complete"]
+            application.possible_duplicate = flags[application.pk]["possible_duplicate"]
+        self.result_list = rows
+
+
+@admin.register(Application)
+class ApplicationAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "applicant_name",
+        "program",
+        "cohort_code",
+        "status",
+        "submitted_at",
+        "documents_complete",
+        "possible_duplicate",
+    ]
+    list_filter = [
+        "status",
+        "cohort__program__direction",
+        "cohort__program",
+        ("cohort", CohortListFilter),
+        "applicant__categories",
+        "cohort__program__funding_sources",
+        "submitted_at",
+    ]
+    search_fields = [
+        "applicant__last_name",
+        "applicant__first_name",
+        "applicant__patronymic",
+        "applicant__email",
+        "applicant__phone",
+        "applicant__snils",
+    ]
+    search_help_text = _("Last name, first name, e-mail, phone or СНИЛС")
+    date_hierarchy = "submitted_at"
+    list_per_page = 50
+    show_full_result_count = False
+    readonly_fields = [
+        "applicant_link",
+        "cohort",
+        "status",
+        "submitted_at",
+        "status_changed_at",
+        "offer_expires_at",
+        "offer_accepted_at",
+        "language",
+        "public_link",
+    ]
+    inlines = [
+        DocumentInline,
+        StatusChangeInline,
+        NoteInline,
+        CompletionInline,
+        EmploymentInline,
+        ConsentInline,
+    ]
+    actions = [bulk_action_for(name) for name in STAFF_ACTIONS]
+    change_form_template = "admin/enrollment/application/change_form.html"
+    change_list_template = "admin/enrollment/application/change_list.html"
+    history_list_display = ["status"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Application]:
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("applicant", "cohort", "cohort__program")
+        )
+
+    def get_fields(self, request: HttpRequest, obj=None) -> list[str]:
+        """The applicant's secret link acts as the applicant: only staff who may
+        change applications see it."""
+        fields = list(self.readonly_fields)
+        if not self.has_change_permission(request, obj):
+            fields.remove("public_link")
+        return fields
+
+    def get_changelist(self, request, **kwargs):
+        return ApplicationChangeList
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description=_("applicant"), ordering="applicant__last_name")
+    def applicant_name(self, application: Application) -> str:
+        return application.applicant.full_name
+
+    @admin.display(description=_("program"), ordering="cohort__program__title")
+    def program(self, application: Application) -> str:
+        return application.cohort.program.title
+
+    @admin.display(description=_("cohort"), ordering="cohort__code")
+    def cohort_code(self, application: Application) -> str:
+        return application.cohort.code
+
+    @admin.display(description=_("documents"), boolean=True)
+    def documents_complete(self, application: Application) -> bool:
+        return application.documents_complete
+
+    @admin.display(description=_("possible duplicate"), boolean=True)
+    def possible_duplicate(self, application: Application) -> bool:
+        return application.possible_duplicate
+
+    @admin.display(description=_("applicant"))
+    def applicant_link(self, application: Application) -> str:
+        url = reverse(
+            "admin:enrollment_applicant_change", args=[application.applicant_id]
+        )
+        applicant = application.applicant
+        return format_html(
+            '<a href="{}">{}</a><br>{} · {} · {}',
+            url,
+            applicant.full_name,
+            applicant.birth_date.strftime("%d.%m.%Y"),
+            applicant.phone,
+            applicant.email,
+        )
+
+    @admin.display(description=_("applicant's page"))
+    def public_link(self, application: Application) -> str:
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener">{}</a>',
+            application.get_absolute_url(),
+            gettext("open as the applicant sees it"),
+        )
+
+    def save_model(self, request, obj, form, change) -> None:
+        """The application's own fields are read-only: nothing to save here."""
+
+    def save_formset(self, request, form, formset, change) -> None:
+        if formset.model is not Note:
+            return super().save_formset(request, form, formset, change)
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = (
+            [],
+            [],
+            [],
+        )
+        for note_form in formset.extra_forms:
+            text = note_form.cleaned_data.get("text") if note_form.has_changed() else ""
+            if text:
+                formset.new_objects.append(
+                    services.add_note(
+                        application=form.instance, author=request.user, text=text
+                    )
+                )
+        return None
+
+    def get_urls(self):
+        urls = [
+            path(
+                "<id:pk>/act/<str:name>/",
+                self.admin_site.admin_view(self.act_view),
+                name="enrollment_application_act",
+            ),
+            path(
+                "<id:pk>/documents/<int:document_id>/review/",
+                self.admin_site.admin_view(self.review_document_view),
+                name="enrollment_application_review_document",
+            ),
+            path(
+                "<id:pk>/employment/",
+                self.admin_site.admin_view(self.employment_view),
+                name="enrollment_application_employment",
+            ),
+            path(
+                "export/<str:fmt>/",
+                self.admin_site.admin_view(self.export_view),
+                name="enrollment_application_export",
+            ),
+        ]
+        return urls + super().get_urls()
+
+    def export_view(self, request: HttpRequest, fmt: str) -> HttpResponse:
+        """The changelist as filtered and searched, streamed as CSV or XLSX."""
+        from ..exports import csv_response, xlsx_response
+
+        if (
+            fmt not in ("csv", "xlsx")
+            or not request.user.has_perm("enrollment.export_application")
+            or not may_see_personal_data(request.user)
+        ):
+            raise PermissionDenied
+        try:
+            changelist = self.get_changelist_instance(request)
+        except IncorrectLookupParameters:
+            # What the list itself does with a filter it cannot apply.
+            return HttpResponseRedirect(
+                reverse("admin:enrollment_application_changelist") + "?e=1"
+            )
+        # The rows the changelist shows, without its per-row flags.
+        queryset = Application.objects.filter(
+            pk__in=changelist.get_queryset(request).values("pk")
+        )
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        if fmt == "csv":
+            return csv_response(queryset, filename=f"applications-{stamp}.csv")
+        return xlsx_response(
+            queryset,
+            filename=f"applications-{stamp}.xlsx",
+            sheet_title=gettext("Applications"),
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        application = self.get_object(request, object_id)
+        extra = extra_context or {}
+        if application is not None:
+            extra["staff_actions"] = [
+                (name, action.label)
+                for name, action in STAFF_ACTIONS.items()
+                if action.from_statuses is None
+                or application.status in action.from_statuses
+            ]
+            extra["can_record_employment"] = application.status in (
+                S.STUDYING,
+                S.COMPLETED,
+                S.EXPELLED,
+            )
+        return super().change_view(request, object_id, form_url, extra_context=extra)
+
+    def action_page(
+        self, request, name, applications, form, *, single=None
+    ) -> TemplateResponse:
+        return admin_page(
+            self,
+            request,
+            "admin/enrollment/application/action.html",
+            title=STAFF_ACTIONS[name].label,
+            action_name=name,
+            applications=applications,
+            form=form,
+            single=single,
+            action_checkbox_name=admin.helpers.ACTION_CHECKBOX_NAME,
+        )
+
+    def _application_or_404(self, request, pk: int) -> Application:
+        application = get_object_or_404(
+            Application.objects.select_related(
+                "applicant", "cohort", "cohort__program"
+            ),
+            pk=pk,
+        )
+        if not self.has_change_permission(request, application):
+            raise PermissionDenied
+        return application
+
+    def act_view(self, request: HttpRequest, pk: int, name: str) -> HttpResponse:
+        if name not in STAFF_ACTIONS:
+            raise PermissionDenied
+        application = self._application_or_404(request, pk)
+        back = reverse("admin:enrollment_application_change", args=[pk])
+        action = STAFF_ACTIONS[name]
+        form = None
+        if request.method == "POST":
+            if action.form is not None:
+                form = action.form(request.POST)
+                if not form.is_valid():
+                    return self.action_page(
+                        request, name, [application], form, single=back
+                    )
+            report(request, *run_staff_action(request, name, [application], form))
+            return HttpResponseRedirect(back)
+        if action.form is not None:
+            form = action.form()
+        return self.action_page(request, name, [application], form, single=back)
+
+    def review_document_view(self, request, pk: int, document_id: int) -> HttpResponse:
+        application = self._application_or_404(request, pk)
+        document = get_object_or_404(Document, pk=document_id, application=application)
+        back = reverse("admin:enrollment_application_change", args=[pk])
+        form = DocumentReviewForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            actor = services.Actor.staff(request.user)
+            if form.cleaned_data["decision"] == "verify":
+                services.verify_document(document=document, actor=actor)
+                messages.success(request, gettext("The document is marked as valid."))
+            else:
+                services.reject_document(
+                    document=document, actor=actor, reason=form.cleaned_data["reason"]
+                )
+                messages.success(
+                    request, gettext("The applicant has been asked for a new document.")
+                )
+            return HttpResponseRedirect(back)
+        return admin_page(
+            self,
+            request,
+            "admin/enrollment/application/simple_form.html",
+            title=gettext("Check the document"),
+            application=application,
+            document=document,
+            download=reverse("staff:staff_document", args=[document.pk]),
+            form=form,
+            back=back,
+        )
+
+    def employment_view(self, request, pk: int) -> HttpResponse:
+        application = self._application_or_404(request, pk)
+        back = reverse("admin:enrollment_application_change", args=[pk])
+        current = Employment.objects.filter(application=application).first()
+        initial = (
+            {
+                "is_employed": current.is_employed,
+                "employer_name": current.employer_name,
+                "employer_inn": current.employer_inn,
+                "position": current.position,
+                "employed_on": current.employed_on,
+            }
+            if current
+            else {}
+        )
+        form = EmploymentForm(request.POST or None, initial=initial)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.record_employment(
+                    application=application,
+                    actor=services.Actor.staff(request.user),
+                    **form.cleaned_data,
+                )
+            except ValidationError as error:
+                add_errors(form, error)
+            else:
+                messages.success(request, gettext("Employment recorded."))
+                return HttpResponseRedirect(back)
+        return admin_page(
+            self,
+            request,
+            "admin/enrollment/application/simple_form.html",
+            title=gettext("Employment after training"),
+            application=application,
+            form=form,
+            back=back,
+        )
