@@ -66,9 +66,7 @@ def test_the_capacity_never_goes_below_the_seats_held(one_seat, staff):
     services.update_cohort(cohort=one_seat, actor=staff, capacity=3)  # equal is fine
 
 
-def test_closing_and_reopening_a_group_but_not_cancelling_it_this_way(
-    one_seat, staff
-):
+def test_closing_and_reopening_a_group_but_not_cancelling_it_this_way(one_seat, staff):
     services.update_cohort(cohort=one_seat, actor=staff, status=Cohort.Status.CLOSED)
     one_seat.refresh_from_db()
     with pytest.raises(ValidationError):
