@@ -25,3 +25,6 @@ STORAGES["private"]["OPTIONS"] = {"location": PRIVATE_MEDIA_ROOT}  # noqa: F405
 
 # Every test posts from 127.0.0.1: limits are lifted, except in the tests of them.
 RATE_LIMITS = dict.fromkeys(RATE_LIMITS, "100000/m")  # noqa: F405
+
+# The demo data (seed_demo, create_demo_accounts): never in production.
+INSTALLED_APPS = [*INSTALLED_APPS, "demo"]  # noqa: F405

@@ -12,7 +12,9 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from core.identifiers import validate_snils
-from enrollment.demo import seed_applications, submission_key
+from demo.applications import seed_applications, submission_key
+from demo.catalog import seed_catalog
+from demo.checks import check_demo_data
 from enrollment.models import (
     ADULT_AGE,
     TRANSITIONS,
@@ -24,7 +26,6 @@ from enrollment.models import (
     StatusChange,
 )
 from enrollment.seats import count_seats
-from programs.demo import seed_catalog
 from programs.models import Cohort, EducationLevel, ProgramKind
 
 pytestmark = pytest.mark.django_db
@@ -254,3 +255,25 @@ def test_the_same_count_on_the_same_day_gives_the_same_data():
     seed_applications(count=120, today=today, batch_size=1000)
 
     assert snapshot() == first
+
+
+def test_the_bulk_loader_agrees_with_the_services():
+    """The demo is written without the services; read back with their own
+    definitions (seats, queues, transitions, daily figures), nothing breaks."""
+    today = timezone.localdate()
+    output = seed_demo(400)
+    assert "checked: seats, queues, histories and daily figures agree" in output
+    midnight = timezone.make_aware(datetime.datetime.combine(today, datetime.time()))
+    assert check_demo_data(now=midnight) == []
+    # The check does catch broken rules.
+    application = Application.objects.filter(status=S.COMPLETED).first()
+    StatusChange.objects.create(
+        application=application,
+        from_status=S.COMPLETED,
+        to_status=S.OFFERED,
+        actor_kind=StatusChange.ActorKind.SYSTEM,
+        created_at=midnight,
+    )
+    assert check_demo_data(now=midnight) == [
+        "a history goes from “completed” to “offered”"
+    ]

@@ -11,7 +11,7 @@ from django.apps import apps
 from django.core.management import call_command
 from django.utils import timezone
 
-from programs.demo import seed_catalog
+from demo.catalog import seed_catalog
 from programs.models import (
     MIN_HOURS_DPO_RETRAINING,
     MIN_HOURS_DPO_UPGRADE,

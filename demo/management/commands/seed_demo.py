@@ -1,16 +1,18 @@
 """Fill the portal with demo data of an industry ЦОПП (machine-building).
 
 ``python manage.py seed_demo [--applications N]`` creates the catalog
-(directions, programs, venues, cohorts: ``programs.demo``) and then N demo
+(directions, programs, venues, cohorts: ``demo.catalog``) and then N demo
 applications with their applicants, status history and consents
-(``enrollment.demo``), then industry partners with their agreements
-(``partners.demo``). Safe to run again: the catalog is updated in place and
+(``demo.applications``), then industry partners with their agreements
+(``demo.partners``); finally it checks that what it wrote keeps the services'
+rules (``demo.checks``). Safe to run again: the catalog is updated in place and
 only the applications not there yet are added, so ``--applications 1000``
 after ``--applications 300`` adds 700.
 """
 
 from __future__ import annotations
 
+import datetime
 import time
 from typing import Any
 
@@ -18,9 +20,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
-from enrollment.demo import default_workers, seed_applications
-from partners.demo import seed_partners
-from programs.demo import seed_catalog
+from demo.applications import default_workers, seed_applications
+from demo.catalog import seed_catalog
+from demo.checks import check_demo_data
+from demo.partners import seed_partners
 
 
 class Command(BaseCommand):
@@ -89,4 +92,14 @@ class Command(BaseCommand):
             f"  partners created: {partners['partners']}, "
             f"agreements created: {partners['agreements']}"
         )
+        # The data describe the start of today (Moscow): check them as of then.
+        start_of_today = timezone.make_aware(
+            datetime.datetime.combine(today, datetime.time())
+        )
+        problems = check_demo_data(now=start_of_today)
+        if problems:
+            raise CommandError(
+                "The demo data break the services' rules:\n" + "\n".join(problems)
+            )
+        self.stdout.write("  checked: seats, queues, histories and daily figures agree")
         self.stdout.write(self.style.SUCCESS("Done."))

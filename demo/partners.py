@@ -8,10 +8,9 @@ import random
 from django.db import transaction
 
 from enrollment.seats import count_seats
+from partners import services
+from partners.models import Agreement, Commitment, Contact, Partner
 from programs.models import Cohort, Program
-
-from . import services
-from .models import Agreement, Commitment, Contact, Partner
 
 INN_WEIGHTS = (2, 4, 10, 3, 5, 9, 4, 6, 8)
 
