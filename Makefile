@@ -75,6 +75,8 @@ test: install browser ## The whole test suite (PostgreSQL when DATABASE_URL is s
 lint: $(DEV) ## ruff, formatting, the layers contract and types
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
+	$(PY) -m mypy
 
 format: $(DEV) ## Format the code and fix what ruff can
 	$(PY) -m ruff format .

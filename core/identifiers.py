@@ -25,6 +25,7 @@ def normalize_snils(value: str) -> str:
 
 
 def snils_check_digits(first_nine: str) -> str:
+    """The two check digits of a СНИЛС from its first nine (DOMAIN.md)."""
     total = sum(
         int(digit) * weight
         for digit, weight in zip(first_nine, range(9, 0, -1), strict=True)
@@ -41,6 +42,8 @@ def snils_check_digits(first_nine: str) -> str:
 
 
 def validate_snils(value: str) -> None:
+    """Raise ValidationError unless ``value`` is a СНИЛС: 11 ASCII digits with
+    the right check number (none below 001-001-998)."""
     digits = normalize_snils(value)
     # ASCII digits only: the column's CHECK takes nothing else (full-width
     # digits would pass ``\d`` and, below 001-001-998, the checksum too).
@@ -92,6 +95,7 @@ def validate_inn(value: str, *, length: int | None = None) -> None:
 
 
 def validate_kpp(value: str) -> None:
+    """Raise ValidationError unless ``value`` is a КПП of nine characters."""
     if not re.fullmatch(r"[0-9]{4}[0-9A-Z]{2}[0-9]{3}", digits(value)):
         raise ValidationError(
             _(

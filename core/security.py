@@ -4,9 +4,10 @@ the public forms (django-ratelimit, counted in the shared cache)."""
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django_ratelimit.core import get_usage
 from django_ratelimit.decorators import ratelimit
 
@@ -21,14 +22,18 @@ def client_ip(request: HttpRequest) -> str:
 
 
 def client_ip_key(group: str, request: HttpRequest) -> str:
+    """The rate limits' key: the client's address."""
     return client_ip(request)
 
 
 def rate_of(group: str, request: HttpRequest) -> str:
+    """The rate limit of ``group``, from the settings (RATE_LIMITS)."""
     return settings.RATE_LIMITS[group]
 
 
-def limit_posts(group: str, key=client_ip_key):
+def limit_posts(
+    group: str, key: Callable[[str, HttpRequest], str] = client_ip_key
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
     """At most ``RATE_LIMITS[group]`` POSTs per key; beyond that the 429 page,
     which tells how long the wait really is (``seconds_until_allowed``)."""
     limit = ratelimit(group=group, key=key, rate=rate_of, method="POST", block=True)

@@ -46,7 +46,7 @@ def waiting_list(cohort: Cohort) -> QuerySet[Application]:
 
 def required_document_kinds(application: Application) -> list[str]:
     """What the applicant must upload for this program."""
-    kinds = [DocumentKind.PASSPORT]
+    kinds: list[str] = [DocumentKind.PASSPORT]
     if application.cohort.program.required_education != EducationLevel.NONE:
         kinds.append(DocumentKind.EDUCATION)
     return kinds
@@ -96,6 +96,7 @@ class ChecklistItem:
 
 
 def document_checklist(application: Application) -> list[ChecklistItem]:
+    """Each kind of document the application needs or has, with its files."""
     documents = list(application.documents.all())
     required = set(required_document_kinds(application))
     return [
@@ -111,6 +112,7 @@ def document_checklist(application: Application) -> list[ChecklistItem]:
 
 
 def applications_for_email(email: str) -> list[Application]:
+    """The latest 50 applications made with ``email`` (any case), newest first."""
     return list(
         Application.objects.filter(email_key=email.strip().lower())
         .select_related("cohort", "cohort__program")

@@ -1,5 +1,9 @@
 """Reads of partners for the public pages."""
 
+from __future__ import annotations
+
+import datetime
+
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
@@ -22,6 +26,7 @@ def public_partners() -> QuerySet[Partner]:
 
 
 def partners_of_program(program: Program) -> list[Partner]:
+    """The public partners taking part in ``program``, by name."""
     return list(
         Partner.objects.filter(is_public=True, programs=program).order_by("short_name")
     )
@@ -50,7 +55,10 @@ def commitment_actual(commitment: Commitment) -> int | None:
     return None
 
 
-def agreements_by_kind_and_status(today=None) -> list[tuple[str, str, int]]:
+def agreements_by_kind_and_status(
+    today: datetime.date | None = None,
+) -> list[tuple[str, str, int]]:
+    """How many agreements of each kind are in each status on ``today``."""
     return list(
         Agreement.objects.with_status(today)
         .order_by()
@@ -60,7 +68,10 @@ def agreements_by_kind_and_status(today=None) -> list[tuple[str, str, int]]:
     )
 
 
-def expiring_agreements(days: int = 90, today=None):
+def expiring_agreements(
+    days: int = 90, today: datetime.date | None = None
+) -> QuerySet[Agreement]:
+    """Agreements in force that end within ``days``, soonest first."""
     return (
         Agreement.objects.expiring_within(days, today)
         .select_related("partner")
@@ -79,6 +90,6 @@ def commitments_planned_and_actual() -> list[tuple[str, int, int]]:
     )
 
 
-def employers_involved(today=None) -> int:
+def employers_involved(today: datetime.date | None = None) -> int:
     """Partners with at least one agreement in force."""
     return Agreement.objects.in_force(today).values("partner").distinct().count()

@@ -6,7 +6,9 @@ import datetime
 from collections import defaultdict
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.template.loader import render_to_string
@@ -55,6 +57,8 @@ def sign_agreement(*, agreement: Agreement, signed_on: datetime.date) -> Agreeme
         for commitment in agreement.commitments.filter(
             kind=Commitment.Kind.RESERVED_SEATS
         ).select_related("cohort"):
+            if commitment.cohort is None or commitment.release_on is None:
+                continue  # the database makes a seats commitment name both
             enrollment_services.reserve_seats(
                 cohort=commitment.cohort,
                 employer_inn=agreement.partner.inn,
@@ -67,7 +71,11 @@ def sign_agreement(*, agreement: Agreement, signed_on: datetime.date) -> Agreeme
 
 
 def add_amendment(
-    *, agreement: Agreement, signed_on: datetime.date, text: str, scan=None
+    *,
+    agreement: Agreement,
+    signed_on: datetime.date,
+    text: str,
+    scan: File | None = None,
 ) -> Amendment:
     """Add the next numbered amendment to a signed agreement in force."""
     if not text.strip():
@@ -119,6 +127,8 @@ def terminate_agreement(
         for commitment in agreement.commitments.filter(
             kind=Commitment.Kind.RESERVED_SEATS
         ).select_related("cohort"):
+            if commitment.cohort is None:
+                continue
             enrollment_services.cancel_reservation(
                 cohort=commitment.cohort, employer_inn=agreement.partner.inn
             )
@@ -130,7 +140,7 @@ def notify_expiring_agreements(*, today: datetime.date | None = None) -> int:
     30, 60 or 90 days; each agreement is reported once per threshold. Return the
     number of e-mails sent. Safe to run daily: what was sent is recorded."""
     today = today or timezone.localdate()
-    pending: dict[object, list[tuple[Agreement, int]]] = defaultdict(list)
+    pending: dict[User, list[tuple[Agreement, int]]] = defaultdict(list)
     for threshold in EXPIRY_THRESHOLDS:
         due = (
             Agreement.objects.expiring_within(threshold, today)
@@ -140,6 +150,8 @@ def notify_expiring_agreements(*, today: datetime.date | None = None) -> int:
             .select_related("partner", "responsible")
         )
         for agreement in due:
+            if agreement.responsible is None or agreement.valid_until is None:
+                continue  # excluded by the query above; said again for the types
             # The tightest threshold reached is the one reported.
             already = {item[0].pk for item in pending[agreement.responsible]}
             if agreement.pk not in already:
@@ -160,7 +172,9 @@ def notify_expiring_agreements(*, today: datetime.date | None = None) -> int:
                 context = {
                     "person": person,
                     "items": [
-                        (a, (a.valid_until - today).days) for a, _threshold in items
+                        (a, (a.valid_until - today).days)
+                        for a, _threshold in items
+                        if a.valid_until is not None
                     ],
                     "site": settings.SITE_URL.rstrip("/"),
                 }

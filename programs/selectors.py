@@ -21,6 +21,7 @@ from django.db.models import (
     QuerySet,
     Value,
 )
+from django.db.models.expressions import CombinedExpression, OrderBy
 from django.utils import timezone
 
 from .models import Cohort, Direction, Program
@@ -79,7 +80,7 @@ def _is_postgresql() -> bool:
     return connection.vendor == "postgresql"
 
 
-def _search_vector() -> SearchVector:
+def _search_vector() -> SearchVector | CombinedExpression:
     return (
         SearchVector("title", weight="A", config="russian")
         + SearchVector("summary", weight="B", config="russian")
@@ -134,7 +135,9 @@ def search_programs(
 ) -> QuerySet[Program]:
     """Return the published programs that match ``filters``, sorted as asked."""
     today = today or timezone.localdate()
-    programs = Program.objects.published().select_related("direction")
+    programs: QuerySet[Program] = Program.objects.published().select_related(
+        "direction"
+    )
     if filters.directions:
         programs = programs.filter(direction__slug__in=filters.directions)
     if filters.kinds:
@@ -173,13 +176,14 @@ def search_programs(
         open_cohorts=Count("cohorts", filter=upcoming),
     )
     sort = filters.sort or (Sort.RELEVANCE if filters.q else Sort.START)
-    order = {
+    orders: dict[str, list[str | OrderBy]] = {
         Sort.RELEVANCE: ["-rank", "title"],
         Sort.START: [F("next_start").asc(nulls_last=True), "title"],
         Sort.TITLE: ["title"],
         Sort.HOURS: ["hours", "title"],
         Sort.PRICE: ["price", "title"],
-    }.get(sort, ["title"])
+    }
+    order = orders.get(sort, ["title"])
     if sort == Sort.RELEVANCE and not filters.q:
         order = [F("next_start").asc(nulls_last=True), "title"]
     return programs.order_by(*order, "pk")
@@ -207,6 +211,7 @@ def get_published_program(slug: str, *, today: datetime.date | None = None) -> P
 
 
 def directions_with_counts() -> QuerySet[Direction]:
+    """Directions with at least one published program, with their number."""
     return Direction.objects.annotate(
         program_count=Count("programs", filter=Q(programs__is_published=True))
     ).filter(program_count__gt=0)
@@ -215,6 +220,7 @@ def directions_with_counts() -> QuerySet[Direction]:
 def cohorts_starting_soon(
     *, today: datetime.date | None = None, days: int = 60, limit: int = 6
 ) -> list[Cohort]:
+    """Open cohorts starting within ``days``, soonest first, with their seats."""
     today = today or timezone.localdate()
     cohorts = annotate_seats(
         Cohort.objects.open_for_applications(today)
@@ -235,6 +241,7 @@ class CatalogFigures:
 
 
 def catalog_figures(*, today: datetime.date | None = None) -> CatalogFigures:
+    """The home page's figures: programs, directions, groups open now."""
     today = today or timezone.localdate()
     published = Program.objects.published()
     counts = published.aggregate(

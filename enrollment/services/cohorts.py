@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.history import audit_as
 from programs.models import Cohort
 
 from ..models import ACTIVE_STATUSES, ApplicationStatus
@@ -17,12 +18,6 @@ from .seats import lock_cohort, settle
 from .status import Actor, change_status
 
 S = ApplicationStatus
-
-
-def _audit(cohort: Cohort, actor: Actor, reason: str) -> None:
-    """The history row of the next save names the staff member and the reason."""
-    cohort._history_user = actor.user  # type: ignore[attr-defined]
-    cohort._change_reason = reason[:100]  # type: ignore[attr-defined]
 
 
 def update_cohort(
@@ -74,7 +69,7 @@ def update_cohort(
             cohort.status = status
             changed.append("status")
         if changed:
-            _audit(cohort, actor, reason)
+            audit_as(cohort, actor.user, reason)
             cohort.save(update_fields=changed)
             settle(cohort, now=now)
     return cohort
@@ -119,6 +114,6 @@ def cancel_cohort(*, cohort: Cohort, actor: Actor, reason: str) -> Cohort:
             )
         cohort.reservations.all().delete()
         cohort.status = Cohort.Status.CANCELLED
-        _audit(cohort, actor, reason)
+        audit_as(cohort, actor.user, reason)
         cohort.save(update_fields=["status"])
     return cohort

@@ -9,7 +9,7 @@ from the applications: after bulk loads (the demo seeding) and as a check.
 from __future__ import annotations
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -45,7 +45,7 @@ def count_stages(application: Application, flags: list[str]) -> None:
     _add(application, [STAGE_COUNTERS[flag] for flag in flags])
 
 
-def daily_intake_from_applications():
+def daily_intake_from_applications() -> QuerySet:
     """The DailyIntake figures computed from the applications themselves."""
     return (
         Application.objects.order_by()

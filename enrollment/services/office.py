@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -62,7 +63,7 @@ def _review_document(
         )
         document.status = status
         document.rejection_reason = reason
-        document.reviewed_by = actor.user
+        document.reviewed_by = actor.staff_user()
         document.reviewed_at = timezone.now()
         document.save(
             update_fields=["status", "rejection_reason", "reviewed_by", "reviewed_at"]
@@ -73,7 +74,7 @@ def _review_document(
 # --- Notes and messages -----------------------------------------------------------------
 
 
-def add_note(*, application: Application, author, text: str) -> Note:
+def add_note(*, application: Application, author: User, text: str) -> Note:
     """Write an internal note; applicants never see it."""
     if not text.strip():
         raise ValidationError({"text": _("The note is empty.")}, code="empty")
@@ -93,7 +94,7 @@ def send_message(
     with transaction.atomic():
         note = Note.objects.create(
             application=application,
-            author=actor.user,
+            author=actor.staff_user(),
             text=str(_("Message sent: %(subject)s\n\n%(text)s"))
             % {"subject": subject.strip(), "text": text.strip()},
         )
@@ -190,7 +191,7 @@ def _finish(
                     document.qualification.strip()
                     or application.cohort.program.qualification
                 ),
-                recorded_by=actor.user,
+                recorded_by=actor.staff_user(),
             )
             settle(cohort, now=timezone.now())
     except IntegrityError as error:
@@ -242,7 +243,7 @@ def record_employment(
             "employer_inn": employer_inn if is_employed else "",
             "position": position.strip() if is_employed else "",
             "employed_on": employed_on if is_employed else None,
-            "recorded_by": actor.user,
+            "recorded_by": actor.staff_user(),
             "recorded_at": timezone.now(),
         },
     )
@@ -301,6 +302,8 @@ def merge_applicants(*, keep: Applicant, merge: Applicant, actor: Actor) -> Appl
             "kept": keep.pk,
         }
         for application in moved:
-            Note.objects.create(application=application, author=actor.user, text=text)
+            Note.objects.create(
+                application=application, author=actor.staff_user(), text=text
+            )
         merge.delete()
     return keep

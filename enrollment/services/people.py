@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.history import audit_as
 from core.identifiers import normalize_snils, validate_snils
 
 from ..models import Applicant, Application, person_key
@@ -71,8 +72,7 @@ def correct_applicant(
             setattr(applicant, name, value.strip() if isinstance(value, str) else value)
         applicant.snils = normalize_snils(applicant.snils)
         _check(applicant)
-        applicant._history_user = actor.user  # type: ignore[attr-defined]
-        applicant._change_reason = reason.strip()[:100]  # type: ignore[attr-defined]
+        audit_as(applicant, actor.user, reason)
         applicant.save()
         try:
             with transaction.atomic():

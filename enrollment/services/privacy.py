@@ -27,6 +27,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core import mail
+from core.history import audit_as
 
 from ..models import (
     ACTIVE_STATUSES,
@@ -83,6 +84,7 @@ def withdraw_consent(*, application: Application, record_id: int) -> ConsentReco
 
 
 def processing_withdrawn(applicant: Applicant) -> bool:
+    """Has the person withdrawn the consent to processing their data?"""
     return applicant.consents.filter(
         text__kind=ConsentText.Kind.PROCESSING, withdrawn_at__isnull=False
     ).exists()
@@ -203,9 +205,10 @@ def anonymise(*, applicant: Applicant, actor: Actor, reason: str) -> Applicant:
         if address:
             mail.forget_recipient(address)  # e-mails hold names and links
     in_register = Completion.objects.filter(application__applicant=applicant).exists()
-    masked = {
+    email = f"anonymised-{applicant.pk}@invalid"
+    masked: dict[str, object] = {
         "phone": "",
-        "email": f"anonymised-{applicant.pk}@invalid",
+        "email": email,
         "municipality": "",
         "representative_name": "",
         "representative_phone": "",
@@ -223,13 +226,12 @@ def anonymise(*, applicant: Applicant, actor: Actor, reason: str) -> Applicant:
     for name, value in masked.items():
         setattr(applicant, name, value)
     applicant.anonymised_at = timezone.now()
-    applicant._change_reason = reason
-    applicant._history_user = actor.user
+    audit_as(applicant, actor.user, reason)
     applicant.save()
 
     applications = Application.objects.filter(applicant=applicant)
     keys = {
-        "email_key": masked["email"],
+        "email_key": email,
         "person_key": f"anonymised:{applicant.pk}",
     }
     if not in_register:
@@ -238,7 +240,7 @@ def anonymise(*, applicant: Applicant, actor: Actor, reason: str) -> Applicant:
     for document in Document.objects.filter(application__applicant=applicant):
         if document.file:
             # The file goes once the rows say so: never before the commit.
-            storage, name = document.file.storage, document.file.name
+            storage, name = document.file.storage, document.file.name or ""
             transaction.on_commit(partial(storage.delete, name))
         document.file = ""
         document.original_name = ""
@@ -329,6 +331,9 @@ def due_for_anonymisation(
 def purge_personal_data(
     *, today: datetime.date, retention_days: int, dry_run: bool = False
 ) -> PurgeResult:
+    """Anonymise everyone whose purpose has ended (152-ФЗ): who withdrew the
+    consent to processing, and whose last application ended more than
+    ``retention_days`` ago. With ``dry_run``, only say who."""
     withdrew, ended = due_for_anonymisation(today, retention_days)
     if not dry_run:
         actor = Actor.system()

@@ -8,7 +8,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -32,7 +32,7 @@ class Actor:
     system (a clock, a freed seat) or a member of staff."""
 
     kind: str
-    user: AbstractBaseUser | None = None
+    user: User | None = None
 
     @classmethod
     def applicant(cls) -> Actor:
@@ -43,8 +43,14 @@ class Actor:
         return cls(StatusChange.ActorKind.SYSTEM)
 
     @classmethod
-    def staff(cls, user: AbstractBaseUser) -> Actor:
+    def staff(cls, user: User) -> Actor:
         return cls(StatusChange.ActorKind.STAFF, user)
+
+    def staff_user(self) -> User:
+        """The member of staff acting, for the records that must name one."""
+        if self.user is None:
+            raise ValueError("This step needs a member of staff.")
+        return self.user
 
 
 def change_status(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -171,7 +172,7 @@ def submit_application(
     *,
     cohort_id: int,
     data: ApplicantData,
-    submission_key,
+    submission_key: uuid.UUID | str,
     consent_text_ids: Iterable[int],
     documents: Iterable[tuple[str, UploadedFile]] = (),
     evidence: Evidence | None = None,
@@ -337,7 +338,7 @@ def _store_document(
         kind=kind,
         original_name=stored_name(upload.name, content_type),
         content_type=content_type,
-        size=upload.size,
+        size=upload.size or 0,
         sha256=digest.hexdigest(),
     )
     document.file.save("upload", upload, save=False)
@@ -372,5 +373,5 @@ def upload_document(
                 _("Documents can no longer be added to this application."),
                 code="closed",
             )
-        check_room_for(application, adding=1, size=upload.size)
+        check_room_for(application, adding=1, size=upload.size or 0)
         return _store_document(application, kind, upload, content_type)

@@ -31,7 +31,9 @@ def withdraw_application(
     *, application: Application, actor: Actor, comment: str = ""
 ) -> Application:
     """Withdraw an application; a seat it held goes to the next person waiting."""
-    return _transition_andsettle(application, S.WITHDRAWN, actor=actor, comment=comment)
+    return _transition_and_settle(
+        application, S.WITHDRAWN, actor=actor, comment=comment
+    )
 
 
 # --- Staff steps --------------------------------------------------------------------
@@ -39,7 +41,7 @@ def withdraw_application(
 
 def take_into_review(*, application: Application, actor: Actor) -> Application:
     """Mark a submitted application as being reviewed by staff."""
-    return _transition_andsettle(application, S.IN_REVIEW, actor=actor)
+    return _transition_and_settle(application, S.IN_REVIEW, actor=actor)
 
 
 def accept_application(*, application: Application, actor: Actor) -> Application:
@@ -66,12 +68,12 @@ def reject_application(
     """Reject an application with a reason the applicant will read."""
     if not reason.strip():
         raise ValidationError({"reason": _("Please give the reason.")}, code="reason")
-    return _transition_andsettle(application, S.REJECTED, actor=actor, comment=reason)
+    return _transition_and_settle(application, S.REJECTED, actor=actor, comment=reason)
 
 
 def return_to_waitlist(*, application: Application, actor: Actor) -> Application:
     """Take back an offer and put the application at its place in the queue."""
-    return _transition_andsettle(application, S.WAITLISTED, actor=actor)
+    return _transition_and_settle(application, S.WAITLISTED, actor=actor)
 
 
 def enrol(*, application: Application, actor: Actor) -> Application:
@@ -97,10 +99,11 @@ def enrol(*, application: Application, actor: Actor) -> Application:
 
 
 def start_studies(*, application: Application, actor: Actor) -> Application:
-    return _transition_andsettle(application, S.STUDYING, actor=actor)
+    """Mark an enrolled learner as studying (the group has started)."""
+    return _transition_and_settle(application, S.STUDYING, actor=actor)
 
 
-def _transition_andsettle(
+def _transition_and_settle(
     application: Application, to_status: str, *, actor: Actor, comment: str = ""
 ) -> Application:
     with transaction.atomic(durable=True):
