@@ -36,3 +36,12 @@ class DateField(forms.DateField):
                 },
                 code="date_range",
             )
+
+
+def add_errors(form: forms.Form, error: ValidationError) -> None:
+    """Put a service's errors next to their fields, the rest on top of the form."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)

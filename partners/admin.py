@@ -16,9 +16,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.admin_pages import admin_page
-from core.forms import DateField
+from core.forms import DateField, add_errors
 from core.numbers import parse_int
-from enrollment.forms import add_errors
 
 from . import selectors
 from .importing import MAX_ROWS, check_rows, import_partners, read_rows

@@ -1,0 +1,53 @@
+"""Forms of enrollment: the public pages' (``public``) and the back office's
+(``office``). They check the shape of the input; the services decide."""
+
+from core.forms import add_errors
+
+from .office import (
+    AnonymiseForm,
+    ApplicantCorrectionForm,
+    CancelCohortForm,
+    CapacityForm,
+    CompletionForm,
+    DocumentReviewForm,
+    EmploymentForm,
+    ExpelForm,
+    HistoryReasonForm,
+    MergeForm,
+    MessageForm,
+    ReasonForm,
+)
+from .public import (
+    DOCUMENT_FIELDS,
+    EMAIL_MAX_LENGTH,
+    ApplicationForm,
+    DocumentField,
+    DocumentUploadForm,
+    HoneypotMixin,
+    LostLinkForm,
+    RussianPhoneField,
+)
+
+__all__ = [
+    "DOCUMENT_FIELDS",
+    "EMAIL_MAX_LENGTH",
+    "AnonymiseForm",
+    "ApplicantCorrectionForm",
+    "ApplicationForm",
+    "CancelCohortForm",
+    "CapacityForm",
+    "CompletionForm",
+    "DocumentField",
+    "DocumentReviewForm",
+    "DocumentUploadForm",
+    "EmploymentForm",
+    "ExpelForm",
+    "HistoryReasonForm",
+    "HoneypotMixin",
+    "LostLinkForm",
+    "MergeForm",
+    "MessageForm",
+    "ReasonForm",
+    "RussianPhoneField",
+    "add_errors",
+]

@@ -1,0 +1,206 @@
+"""Forms of the back office's hand-built pages: each feeds one service."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from core.forms import DateField
+from core.identifiers import digits, validate_inn
+
+from .. import services
+from ..models import Applicant
+from ..services.people import CORRECTABLE
+
+# Registration and blank numbers run up from the first one typed; the columns
+# hold 50 and 30 characters with a prefix of up to 20.
+MAX_DOCUMENT_NUMBER = 10**12
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The applicant reads it in the e-mail and on their page."),
+    )
+
+
+class AnonymiseForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Grounds"),
+        # Kept as the history's change reason, which holds 100 characters.
+        max_length=100,
+        help_text=_("For example: the person's request of 12.03.2026 No. 45."),
+    )
+    confirm = forms.BooleanField(
+        label=_(
+            "I understand that names, contacts, СНИЛС and files are removed for good."
+        )
+    )
+
+
+class MessageForm(forms.Form):
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    text = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 6}))
+
+
+class CompletionForm(forms.Form):
+    """Data of the documents issued to a batch of learners, numbered in order."""
+
+    issued_on = DateField(
+        label=_("Date of issue"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    first_registration_number = forms.IntegerField(
+        label=_("Registration number of the first document"),
+        min_value=1,
+        max_value=MAX_DOCUMENT_NUMBER,
+        help_text=_(
+            "The next learners get the following numbers, in alphabetical order."
+        ),
+    )
+    registration_prefix = forms.CharField(
+        label=_("Prefix of registration numbers"), max_length=20, required=False
+    )
+    blank_series = forms.CharField(
+        label=_("Blank series"), max_length=20, required=False
+    )
+    first_blank_number = forms.IntegerField(
+        label=_("Number of the first blank"),
+        min_value=1,
+        max_value=MAX_DOCUMENT_NUMBER,
+        required=False,
+    )
+    qualification = forms.CharField(
+        label=_("Qualification"),
+        max_length=255,
+        required=False,
+        help_text=_("Leave empty to use the program's qualification."),
+    )
+
+    def issued_document(self, index: int) -> services.IssuedDocument:
+        data = self.cleaned_data
+        blank = data.get("first_blank_number")
+        return services.IssuedDocument(
+            registration_number=f"{data.get('registration_prefix') or ''}"
+            f"{data['first_registration_number'] + index}",
+            issued_on=data["issued_on"],
+            blank_series=data.get("blank_series") or "",
+            blank_number=str(blank + index) if blank else "",
+            qualification=data.get("qualification") or "",
+        )
+
+
+class ExpelForm(ReasonForm):
+    certificate_number = forms.CharField(
+        label=_("Registration number of the certificate of study"),
+        max_length=50,
+        required=False,
+        help_text=_("Fill in when a “справка об обучении” is issued."),
+    )
+    certificate_issued_on = DateField(
+        label=_("Date of issue"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("certificate_number") and not data.get("certificate_issued_on"):
+            self.add_error("certificate_issued_on", _("Give the date of issue."))
+        return data
+
+    def certificate(self) -> services.IssuedDocument | None:
+        data = self.cleaned_data
+        if not data.get("certificate_number"):
+            return None
+        return services.IssuedDocument(
+            registration_number=data["certificate_number"],
+            issued_on=data["certificate_issued_on"],
+        )
+
+
+class DocumentReviewForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[
+            ("verify", _("The document is valid")),
+            ("reject", _("Ask for a new one")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("decision") == "reject" and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("Please give the reason."))
+        return data
+
+
+class EmploymentForm(forms.Form):
+    is_employed = forms.BooleanField(label=_("Employed"), required=False)
+    employer_name = forms.CharField(label=_("Employer"), max_length=255, required=False)
+    employer_inn = forms.CharField(
+        label=_("Employer's ИНН"),
+        max_length=14,
+        required=False,
+        validators=[validate_inn],
+    )
+    position = forms.CharField(label=_("Position"), max_length=255, required=False)
+    employed_on = DateField(
+        label=_("Employed since"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def clean_employer_inn(self) -> str:
+        return digits(self.cleaned_data["employer_inn"])
+
+
+class MergeForm(forms.Form):
+    keep = forms.IntegerField(widget=forms.HiddenInput)
+    merge = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class HistoryReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=100,
+        help_text=_("Kept in the history, with your name."),
+    )
+
+
+class CapacityForm(forms.Form):
+    capacity = forms.IntegerField(label=_("Capacity"), min_value=1, max_value=10_000)
+    reason = HistoryReasonForm.base_fields["reason"]
+
+
+class CancelCohortForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=100,
+        help_text=_("Every applicant reads it in the e-mail and on their page."),
+    )
+    confirm = forms.BooleanField(
+        label=_(
+            "I understand that every application to this group is withdrawn and "
+            "its seats reserved for partners are released."
+        )
+    )
+
+
+class ApplicantCorrectionForm(forms.ModelForm):
+    """The person's data as staff correct it; the service checks the rules."""
+
+    correction_reason = forms.CharField(
+        label=_("Grounds for the correction"),
+        max_length=100,
+        help_text=_("For example: a passport shown on 12.03.2026."),
+    )
+
+    class Meta:
+        model = Applicant
+        fields = list(CORRECTABLE)
+        widgets = {"birth_date": forms.DateInput(attrs={"type": "date"})}

@@ -1,0 +1,58 @@
+"""Applicants, their applications, consents, documents and status history."""
+
+from .applications import Application, StatusChange, new_token
+from .consents import ConsentRecord, ConsentText
+from .documents import Document, DocumentKind, Note, document_path, private_storage
+from .outcomes import Completion, Employment
+from .people import (
+    Applicant,
+    Relation,
+    Sex,
+    age_on,
+    normalize_name,
+    person_key,
+)
+from .reservations import DailyIntake, SeatReservation
+from .statuses import (
+    ACTIVE_STATUSES,
+    ADULT_AGE,
+    FUNNEL_COUNTERS,
+    FUNNEL_STAGES,
+    SEAT_STATUSES,
+    STAGE_COUNTERS,
+    TRANSITIONS,
+    ApplicationStatus,
+    stages_reached,
+)
+
+__all__ = [
+    "ACTIVE_STATUSES",
+    "ADULT_AGE",
+    "FUNNEL_COUNTERS",
+    "FUNNEL_STAGES",
+    "SEAT_STATUSES",
+    "STAGE_COUNTERS",
+    "TRANSITIONS",
+    "Applicant",
+    "Application",
+    "ApplicationStatus",
+    "Completion",
+    "ConsentRecord",
+    "ConsentText",
+    "DailyIntake",
+    "Document",
+    "DocumentKind",
+    "Employment",
+    "Note",
+    "Relation",
+    "SeatReservation",
+    "Sex",
+    "StatusChange",
+    "age_on",
+    "document_path",
+    "new_token",
+    "normalize_name",
+    "person_key",
+    "private_storage",
+    "stages_reached",
+]

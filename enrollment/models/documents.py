@@ -1,0 +1,109 @@
+"""Documents applicants upload, and staff notes."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.core.files.storage import storages
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .applications import Application
+
+
+def private_storage():
+    """Applicants' files: outside the public media root, no URL at all."""
+    return storages["private"]
+
+
+def document_path(instance: Document, filename: str) -> str:
+    # The stored name says nothing about the person or the original file.
+    today = timezone.localdate()
+    return f"documents/{today:%Y/%m}/{uuid.uuid4().hex}"
+
+
+class DocumentKind(models.TextChoices):
+    PASSPORT = "passport", _("Passport or birth certificate")
+    EDUCATION = "education", _("Education document")
+    SNILS = "snils", _("СНИЛС")
+    OTHER = "other", _("Other document")
+
+
+class Document(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting check")
+        VERIFIED = "verified", _("Verified")
+        REJECTED = "rejected", _("Rejected")
+
+    application = models.ForeignKey(
+        Application,
+        on_delete=models.CASCADE,
+        related_name="documents",
+        verbose_name=_("application"),
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=DocumentKind)
+    file = models.FileField(
+        _("file"), storage=private_storage, upload_to=document_path, max_length=200
+    )
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("type"), max_length=50)
+    size = models.PositiveIntegerField(_("size, bytes"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status, default=Status.PENDING
+    )
+    rejection_reason = models.TextField(_("reason for rejection"), blank=True)
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("checked by"),
+    )
+    reviewed_at = models.DateTimeField(_("checked"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.original_name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "enrollment:document",
+            kwargs={"token": self.application.token, "document_id": self.pk},
+        )
+
+
+class Note(models.Model):
+    """An internal note of staff about an application; applicants never see it."""
+
+    application = models.ForeignKey(
+        Application,
+        on_delete=models.CASCADE,
+        related_name="notes",
+        verbose_name=_("application"),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    text = models.TextField(_("note"))
+    created_at = models.DateTimeField(_("written"), default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("internal note")
+        verbose_name_plural = _("internal notes")
+
+    def __str__(self) -> str:
+        return self.text[:60]
