@@ -1,0 +1,376 @@
+"""The panels of the managers' report: one function each, in the order of the
+page. Every figure is aggregated in SQL by the apps' selectors; a panel only
+names and arranges them."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from enrollment import reports as enrollment_reports
+from enrollment.models import Application, DailyIntake, Sex
+from partners import selectors as partner_selectors
+from partners.models import Agreement, Commitment
+from programs.models import Cohort, ProgramKind, StudyForm
+
+from .period import Period, ReportForm
+
+
+@dataclass
+class Table:
+    """One panel's figures: a title, column headers and rows."""
+
+    key: str
+    title: str
+    headers: list[str]
+    rows: list[list] = field(default_factory=list)
+    chart: str = ""  # "bar", "line" or "pie": drawn from the first two columns
+    wide: bool = False  # the full width of the page, not half of it
+
+    def chart_data(self) -> dict:
+        return {
+            "type": self.chart,
+            "title": self.title,
+            "labels": [str(row[0]) for row in self.rows],
+            "values": [row[1] for row in self.rows],
+        }
+
+
+@dataclass
+class Report:
+    """What the panels share: the form, the day, and the rows they read, each
+    read once."""
+
+    form: ReportForm
+    today: datetime.date
+
+    @cached_property
+    def period(self) -> Period:
+        return self.form.period(self.today)
+
+    @cached_property
+    def applications(self) -> QuerySet[Application]:
+        return self.form.applications(self.today)
+
+    @cached_property
+    def daily(self) -> QuerySet[DailyIntake]:
+        return self.form.daily_intake(self.today)
+
+    @cached_property
+    def funnel_by_program(self) -> list:
+        return enrollment_reports.funnel_by_program(self.daily)
+
+    def cohorts(self) -> QuerySet[Cohort]:
+        """Cohorts starting in the period, of the programs the filters leave."""
+        cohorts = Cohort.objects.exclude(status=Cohort.Status.CANCELLED).filter(
+            **self.form.program_filters("")
+        )
+        if self.period.start:
+            cohorts = cohorts.filter(
+                starts_on__gte=timezone.localdate(self.period.start)
+            )
+        if self.period.end:
+            cohorts = cohorts.filter(starts_on__lt=timezone.localdate(self.period.end))
+        return cohorts
+
+
+def rate(part: int, whole: int) -> str:
+    return f"{part / whole:.0%}" if whole else "—"
+
+
+def stages() -> list[str]:
+    return [
+        str(pgettext_lazy("funnel stage", "Submitted")),
+        str(pgettext_lazy("funnel stage", "Reviewed")),
+        str(pgettext_lazy("funnel stage", "Offered")),
+        str(pgettext_lazy("funnel stage", "Enrolled")),
+        str(pgettext_lazy("funnel stage", "Completed")),
+    ]
+
+
+def funnel(report: Report) -> Table:
+    total = enrollment_reports.add_up(
+        "", [row for _direction, row in report.funnel_by_program]
+    )
+    table = Table(
+        "funnel",
+        str(_("Intake funnel")),
+        [
+            str(_("Stage")),
+            str(pgettext_lazy("number of", "Applications")),
+            str(_("Share of submitted")),
+        ],
+        chart="bar",
+    )
+    values = [
+        total.submitted,
+        total.reviewed,
+        total.offered,
+        total.enrolled,
+        total.completed,
+    ]
+    for label, value in zip(stages(), values, strict=True):
+        table.rows.append([label, value, rate(value, total.submitted)])
+    return table
+
+
+def over_time(report: Report) -> Table:
+    weekly = report.form.grouping() == "week"
+    table = Table(
+        "over_time",
+        str(_("Applications by week") if weekly else _("Applications by month")),
+        [
+            str(_("Week from") if weekly else _("Month")),
+            str(pgettext_lazy("number of", "Applications")),
+        ],
+        chart="line",
+    )
+    for start, count in enrollment_reports.applications_over_time(
+        report.daily, by="week" if weekly else "month"
+    ):
+        table.rows.append([start.strftime("%d.%m.%Y" if weekly else "%m.%Y"), count])
+    return table
+
+
+def _funnel_table(key: str, title: str, rows: list) -> Table:
+    table = Table(
+        key, title, ["", *stages(), str(_("Enrolled of submitted"))], wide=True
+    )
+    for row in rows:
+        table.rows.append(
+            [
+                row.name,
+                row.submitted,
+                row.reviewed,
+                row.offered,
+                row.enrolled,
+                row.completed,
+                rate(row.enrolled, row.submitted),
+            ]
+        )
+    return table
+
+
+def funnel_by_direction(report: Report) -> Table:
+    directions: dict[str, list] = {}
+    for direction, row in report.funnel_by_program:
+        directions.setdefault(direction, []).append(row)
+    rows = [
+        enrollment_reports.add_up(name, rows)
+        for name, rows in sorted(directions.items())
+    ]
+    return _funnel_table("funnel_directions", str(_("Funnel by direction")), rows)
+
+
+def funnel_by_program(report: Report) -> Table:
+    rows = [row for _direction, row in report.funnel_by_program]
+    return _funnel_table("funnel_programs", str(_("Funnel by program")), rows)
+
+
+def cohorts(report: Report) -> Table:
+    table = Table(
+        "cohorts",
+        str(_("Cohorts: fill and waiting lists")),
+        [
+            str(_("Group")),
+            str(_("Starts")),
+            str(_("Capacity")),
+            str(_("Seats taken")),
+            str(_("Fill")),
+            str(_("Waiting")),
+            str(_("At risk")),
+        ],
+        wide=True,
+    )
+    for cohort, held, waiting, at_risk in enrollment_reports.cohort_fill(
+        report.cohorts(), today=report.today, now=timezone.now()
+    ):
+        table.rows.append(
+            [
+                cohort.code,
+                cohort.starts_on,
+                cohort.capacity,
+                held,
+                rate(held, cohort.capacity),
+                waiting,
+                str(_("yes")) if at_risk else "",
+            ]
+        )
+    return table
+
+
+def categories(report: Report) -> Table:
+    return Table(
+        "categories",
+        str(_("Learners by category")),
+        [str(_("Category")), str(_("Learners"))],
+        [
+            [name, count]
+            for name, count in enrollment_reports.learners_by_category(
+                report.applications
+            )
+        ],
+        chart="bar",
+    )
+
+
+def sexes(report: Report) -> Table:
+    counts = enrollment_reports.learners_by_sex(report.applications)
+    return Table(
+        "sex",
+        str(_("Learners by sex")),
+        [str(_("Sex")), str(_("Learners"))],
+        [[str(label), counts.get(value, 0)] for value, label in Sex.choices],
+        chart="pie",
+    )
+
+
+AGE_LABELS = {
+    "under_14": _("under 14"),
+    "14_17": _("14–17"),
+    "18_34": _("18–34"),
+    "35_49": _("35–49"),
+    "50_plus": _("50 and over"),
+}
+
+
+def ages(report: Report) -> Table:
+    counts = enrollment_reports.learners_by_age(report.applications)
+    return Table(
+        "age",
+        str(_("Learners by age on the first day")),
+        [str(_("Age")), str(_("Learners"))],
+        [[str(AGE_LABELS[key]), value] for key, value in counts.items()],
+        chart="bar",
+    )
+
+
+def trained(report: Report) -> Table:
+    table = Table(
+        "trained",
+        str(_("Trained by kind, form and funding (forms 1-ПК, 1-ПО)")),
+        [
+            str(_("Kind")),
+            str(_("Form of study")),
+            str(_("Free for the learner")),
+            str(_("Paid")),
+            str(_("Total")),
+        ],
+    )
+    for kind, form, free, paid in enrollment_reports.trained_by_kind_form_funding(
+        report.applications
+    ):
+        table.rows.append(
+            [
+                str(ProgramKind(kind).label),
+                str(StudyForm(form).label),
+                free,
+                paid,
+                free + paid,
+            ]
+        )
+    return table
+
+
+def indicators(report: Report) -> Table:
+    figures = enrollment_reports.centre_indicators(report.applications)
+    return Table(
+        "indicators",
+        str(_("Centre indicators")),
+        [str(_("Indicator")), str(_("Value"))],
+        [
+            [str(_("People reached")), figures["reached"]],
+            [str(_("Career guidance participants")), figures["career_guidance"]],
+            [str(_("Trained for employers")), figures["trained_for_employers"]],
+            [
+                str(_("Employers involved (agreements in force)")),
+                partner_selectors.employers_involved(report.today),
+            ],
+        ],
+    )
+
+
+def agreements(report: Report) -> Table:
+    return Table(
+        "agreements",
+        str(_("Agreements by kind and status")),
+        [str(_("Kind")), str(_("Status")), str(_("Agreements"))],
+        [
+            [str(Agreement.Kind(kind).label), str(Agreement.Status(status).label), n]
+            for kind, status, n in partner_selectors.agreements_by_kind_and_status(
+                report.today
+            )
+        ],
+    )
+
+
+def expiring(report: Report) -> Table:
+    return Table(
+        "expiring",
+        str(_("Agreements expiring within 90 days")),
+        [str(_("Number")), str(_("Partner")), str(_("Valid until"))],
+        [
+            [a.number, a.partner.short_name, a.valid_until]
+            for a in partner_selectors.expiring_agreements(90, report.today)
+        ],
+    )
+
+
+def commitments(report: Report) -> Table:
+    return Table(
+        "commitments",
+        str(_("Commitments under agreements in force")),
+        [str(_("Commitment")), str(_("Planned")), str(_("Actual"))],
+        [
+            [str(Commitment.Kind(kind).label), planned, actual or 0]
+            for kind, planned, actual in (
+                partner_selectors.commitments_planned_and_actual()
+            )
+        ],
+    )
+
+
+def employment(report: Report) -> Table:
+    jobs = enrollment_reports.employment(report.applications)
+    return Table(
+        "employment",
+        str(_("Employment after training")),
+        [str(_("Figure")), str(_("Learners"))],
+        [
+            [str(pgettext_lazy("funnel stage", "Completed")), jobs["completed"]],
+            [str(_("Employment recorded")), jobs["recorded"]],
+            [str(_("Employed")), jobs["employed"]],
+            [str(_("Employed by a known employer (ИНН)")), jobs["by_partners"]],
+        ],
+    )
+
+
+PANELS: list[Callable[[Report], Table]] = [
+    funnel,
+    over_time,
+    funnel_by_direction,
+    funnel_by_program,
+    cohorts,
+    categories,
+    sexes,
+    ages,
+    trained,
+    indicators,
+    agreements,
+    expiring,
+    commitments,
+    employment,
+]
+
+
+def build_report(form: ReportForm, today: datetime.date) -> list[Table]:
+    """Every panel of the dashboard, in order."""
+    report = Report(form=form, today=today)
+    return [panel(report) for panel in PANELS]

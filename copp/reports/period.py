@@ -1,0 +1,151 @@
+"""The managers' report: its period (presets or dates, Moscow time) and its
+filters, and the rows each panel reads."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.forms import DateField
+from enrollment.models import Application, Completion, DailyIntake
+from programs.models import (
+    Direction,
+    FundingSource,
+    Program,
+)
+
+PRESETS = [
+    ("all", _("All time")),
+    ("month", _("This month")),
+    ("quarter", _("This quarter")),
+    ("year", _("This year")),
+]
+
+
+@dataclass(frozen=True)
+class Period:
+    """From ``start`` (inclusive) to ``end`` (exclusive), midnights in Europe/Moscow."""
+
+    start: datetime.datetime | None
+    end: datetime.datetime | None
+
+
+def period_of_days(first: datetime.date | None, last: datetime.date | None) -> Period:
+    def midnight(day: datetime.date) -> datetime.datetime:
+        return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
+
+    return Period(
+        start=midnight(first) if first else None,
+        end=midnight(last + datetime.timedelta(days=1)) if last else None,
+    )
+
+
+def preset_days(
+    name: str, today: datetime.date
+) -> tuple[datetime.date | None, datetime.date | None]:
+    if name == "month":
+        return today.replace(day=1), today
+    if name == "quarter":
+        return today.replace(month=(today.month - 1) // 3 * 3 + 1, day=1), today
+    if name == "year":
+        return today.replace(month=1, day=1), today
+    return None, None
+
+
+class ReportForm(forms.Form):
+    """The period and filters; a value that does not parse is ignored (and its
+    field says why), the others still apply."""
+
+    preset = forms.ChoiceField(label=_("Period"), choices=PRESETS, required=False)
+    date_from = DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    direction = forms.ModelChoiceField(
+        label=_("Direction"), queryset=Direction.objects.all(), required=False
+    )
+    program = forms.ModelChoiceField(
+        label=_("Program"), queryset=Program.objects.order_by("title"), required=False
+    )
+    funding = forms.ModelChoiceField(
+        label=_("Funding"), queryset=FundingSource.objects.all(), required=False
+    )
+    group = forms.ChoiceField(
+        label=_("Applications over time"),
+        choices=[("month", _("by month")), ("week", _("by week"))],
+        required=False,
+    )
+
+    def valid_data(self) -> dict:
+        """The values that parsed: an invalid field drops out, not the rest."""
+        self.is_valid()
+        return self.cleaned_data
+
+    def grouping(self) -> str:
+        data = self.valid_data()
+        return data.get("group") or "month"
+
+    def period(self, today: datetime.date) -> Period:
+        data = self.valid_data()
+        first, last = data.get("date_from"), data.get("date_to")
+        if first and last and first > last:
+            first, last = last, first
+        if not (first or last):
+            first, last = preset_days(data.get("preset") or "all", today)
+        return period_of_days(first, last)
+
+    def program_filters(self, cohort: str) -> dict:
+        """Lookups for the direction, program and funding filters, from the
+        model the report reads through the path to its cohort (``cohort``)."""
+        data = self.valid_data()
+        program = f"{cohort}__program" if cohort else "program"
+        lookups = {
+            f"{program}__direction": data.get("direction"),
+            program: data.get("program"),
+            f"{program}__funding_sources": data.get("funding"),
+        }
+        return {lookup: value for lookup, value in lookups.items() if value}
+
+    def applications(self, today: datetime.date) -> QuerySet[Application]:
+        """The applications the report is about: submitted in the period, filtered."""
+        period = self.period(today)
+        applications = Application.objects.filter(**self.program_filters("cohort"))
+        if period.start:
+            applications = applications.filter(submitted_at__gte=period.start)
+        if period.end:
+            applications = applications.filter(submitted_at__lt=period.end)
+        return applications
+
+    def daily_intake(self, today: datetime.date) -> QuerySet[DailyIntake]:
+        """The daily intake figures of the same applications (the period's bounds
+        are Moscow midnights, so whole days of submission)."""
+        period = self.period(today)
+        daily = DailyIntake.objects.filter(**self.program_filters("cohort"))
+        if period.start:
+            daily = daily.filter(day__gte=timezone.localdate(period.start))
+        if period.end:
+            daily = daily.filter(day__lt=timezone.localdate(period.end))
+        return daily
+
+    def completions(self, today: datetime.date) -> QuerySet[Completion]:
+        """Documents issued in the period (by date of issue), filtered alike."""
+        period = self.period(today)
+        completions = Completion.objects.filter(
+            **self.program_filters("application__cohort")
+        )
+        if period.start:
+            completions = completions.filter(
+                issued_on__gte=timezone.localdate(period.start)
+            )
+        if period.end:
+            completions = completions.filter(
+                issued_on__lt=timezone.localdate(period.end)
+            )
+        return completions
