@@ -20,10 +20,11 @@ class DateField(forms.DateField):
     input_formats = ["%Y-%m-%d", "%d.%m.%Y"]
 
     def __init__(self, **kwargs) -> None:
-        kwargs.setdefault(
-            "widget", forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-        )
+        kwargs.setdefault("widget", forms.DateInput(attrs={"type": "date"}))
         super().__init__(**kwargs)
+        # A browser's date input takes only ISO dates, whatever the language.
+        if isinstance(self.widget, forms.DateInput):
+            self.widget.format = "%Y-%m-%d"
 
     def validate(self, value: datetime.date | None) -> None:
         super().validate(value)

@@ -101,6 +101,7 @@ def apply(request: HttpRequest, cohort_id: int) -> HttpResponse:
             "cohort": cohort,
             "program": cohort.program,
             "form": form,
+            "field_errors": [field for field in form if field.errors],
         },
     )
 

@@ -203,4 +203,4 @@ class ApplicantCorrectionForm(forms.ModelForm):
     class Meta:
         model = Applicant
         fields = list(CORRECTABLE)
-        widgets = {"birth_date": forms.DateInput(attrs={"type": "date"})}
+        field_classes = {"birth_date": DateField}

@@ -30,8 +30,9 @@ def update_cohort(
 ) -> Cohort:
     """Change a cohort's capacity, or open or close it to applications.
 
-    Under the cohort's lock: a capacity never below the seats held and kept
-    for partners (ValidationError naming both); more seats are offered at once
+    Under the cohort's lock: a capacity never below the minimum size, nor
+    below the seats held and kept for partners (ValidationError naming
+    them); more seats are offered at once
     to the people waiting. Cancelling is ``cancel_cohort``, not this.
     """
     if status not in (None, Cohort.Status.OPEN, Cohort.Status.CLOSED):
@@ -49,6 +50,19 @@ def update_cohort(
         now = timezone.now()
         changed = []
         if capacity is not None and capacity != cohort.capacity:
+            if capacity < max(cohort.min_size, 1):
+                raise ValidationError(
+                    {
+                        "capacity": ValidationError(
+                            _(
+                                "The capacity cannot be less than the group's minimum "
+                                "size, %(min)s."
+                            )
+                            % {"min": cohort.min_size},
+                            code="capacity_below_minimum",
+                        )
+                    }
+                )
             seats = count_seats(cohort, now=now)
             if capacity < seats.held + seats.reserved:
                 message = _(

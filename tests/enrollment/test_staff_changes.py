@@ -66,6 +66,14 @@ def test_the_capacity_never_goes_below_the_seats_held(one_seat, staff):
     services.update_cohort(cohort=one_seat, actor=staff, capacity=3)  # equal is fine
 
 
+def test_the_capacity_never_goes_below_the_minimum_size(one_seat, staff):
+    one_seat.capacity, one_seat.min_size = 5, 4
+    one_seat.save()
+    with pytest.raises(ValidationError) as excinfo:
+        services.update_cohort(cohort=one_seat, actor=staff, capacity=3)
+    assert excinfo.value.error_dict["capacity"][0].code == "capacity_below_minimum"
+
+
 def test_closing_and_reopening_a_group_but_not_cancelling_it_this_way(one_seat, staff):
     services.update_cohort(cohort=one_seat, actor=staff, status=Cohort.Status.CLOSED)
     one_seat.refresh_from_db()
@@ -197,3 +205,61 @@ def test_a_correction_needs_a_reason(one_seat, staff):
             changes={"municipality": "г. Энск"},
             reason="",
         )
+
+
+# --- The back office's pages call the services ----------------------------------
+
+
+def test_the_capacity_page_changes_it_through_the_service(admin_client, one_seat):
+    for _ in range(3):
+        submit(one_seat)
+    url = f"/admin/programs/cohort/{one_seat.pk}/capacity/"
+    page = admin_client.get(url)
+    assert page.status_code == 200
+    assert page.context["form"]["capacity"].value() == 1
+    refused = admin_client.post(url, {"capacity": "0", "reason": "Ошибка"})
+    assert refused.status_code == 200 and "capacity" in refused.context["form"].errors
+    done = admin_client.post(url, {"capacity": "2", "reason": "Второй станок"})
+    assert done.status_code == 302
+    assert statuses(one_seat) == [S.OFFERED, S.OFFERED, S.WAITLISTED]
+
+
+def test_the_cancel_page_needs_the_tick_and_a_reason(admin_client, one_seat):
+    submit(one_seat)
+    url = f"/admin/programs/cohort/{one_seat.pk}/cancel/"
+    assert admin_client.post(url, {"reason": "Нет зала"}).status_code == 200
+    one_seat.refresh_from_db()
+    assert one_seat.status == Cohort.Status.OPEN
+    admin_client.post(url, {"reason": "Нет зала", "confirm": "on"})
+    one_seat.refresh_from_db()
+    assert one_seat.status == Cohort.Status.CANCELLED
+    assert statuses(one_seat) == [S.WITHDRAWN]
+
+
+def test_the_correction_page_shows_the_services_refusal_next_to_the_field(
+    admin_client, one_seat
+):
+    applicant = submit(one_seat, email="page@example.org").applicant
+    url = f"/admin/enrollment/applicant/{applicant.pk}/correct/"
+    page = admin_client.get(url)
+    assert page.context["form"]["birth_date"].value() == applicant.birth_date
+    assert 'value="1990-05-17"' in page.content.decode()
+    data = {
+        name: value
+        for name, value in page.context["form"].initial.items()
+        if value is not None
+    }
+    data["birth_date"] = applicant.birth_date.isoformat()
+    data["phone"] = str(applicant.phone)
+    refused = admin_client.post(
+        url, {**data, "snils": "11223344596", "correction_reason": "Паспорт"}
+    )
+    assert refused.status_code == 200
+    assert "snils" in refused.context["form"].errors
+    done = admin_client.post(
+        url, {**data, "email": "fixed@example.org", "correction_reason": "Паспорт"}
+    )
+    assert done.status_code == 302
+    applicant.refresh_from_db()
+    assert applicant.email == "fixed@example.org"
+    assert applicant.applications.get().email_key == "fixed@example.org"
