@@ -16,6 +16,7 @@ import re
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 from enrollment.models import Application
@@ -143,8 +144,17 @@ def tab_to(page, element_id: str, *, limit: int = 40) -> None:
 
 def choose_file_with_keyboard(page, element_id: str, name: str) -> None:
     tab_to(page, element_id)
-    with page.expect_file_chooser() as chooser:
-        page.keyboard.press("Space")
+    # On a busy machine the first key press can come before the browser is
+    # ready to open its dialog; a person would press again, and so do we.
+    for attempt in range(3):
+        try:
+            with page.expect_file_chooser(timeout=5_000) as chooser:
+                page.keyboard.press("Space")
+            break
+        except PlaywrightTimeoutError:
+            if attempt == 2:
+                raise
+            expect(page.locator(f"#{element_id}")).to_be_focused()
     chooser.value.set_files(
         {"name": name, "mimeType": "application/pdf", "buffer": PDF_BYTES}
     )
