@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_page
 
+from core import urls as core_urls
 from enrollment import urls as enrollment_urls
 
 from . import accessibility, views
@@ -20,7 +21,12 @@ handler500 = "copp.views.server_error"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
-    path("", include((enrollment_urls.staff_urlpatterns, "staff"))),
+    path(
+        "",
+        include(
+            (enrollment_urls.staff_urlpatterns + core_urls.staff_urlpatterns, "staff")
+        ),
+    ),
     path("robots.txt", views.robots_txt, name="robots"),
     path(
         "sitemap.xml",
@@ -38,7 +44,19 @@ urlpatterns += i18n_patterns(
     path("partners/", include("partners.urls")),
     path(
         "reports/",
-        include(([path("", views.reports_dashboard, name="dashboard")], "reports")),
+        include(
+            (
+                [
+                    path("", views.reports_dashboard, name="dashboard"),
+                    path(
+                        "subscriptions/",
+                        views.report_subscriptions,
+                        name="subscriptions",
+                    ),
+                ],
+                "reports",
+            )
+        ),
     ),
     path("", include("enrollment.urls")),
     prefix_default_language=False,

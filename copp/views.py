@@ -2,26 +2,35 @@
 
 from __future__ import annotations
 
+import datetime
 import logging
 import math
-import secrets
 import sys
 
+from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.db import (
+    InterfaceError,
+    OperationalError,
+    transaction,
+)
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template import loader
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_page, never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_cookie
 
+from core import health
+from core.exports import start_export
 from core.security import seconds_until_allowed
 from enrollment import selectors as enrollment
 from enrollment.exports import register_xlsx_response
@@ -29,6 +38,9 @@ from enrollment.permissions import may_see_personal_data
 from programs import selectors as catalog
 
 from . import reports
+from .models import ReportSubscription
+from .reports.subscriptions import set_subscriptions
+from .tasks import export_register
 
 logger = logging.getLogger(__name__)
 
@@ -55,41 +67,28 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
     The HTTP status is for the load balancer: 503 when this server cannot
     serve (no database), 200 otherwise. The body is for monitoring: each part
-    "up" or "down", and "status" is "ok", "degraded" (the cache is down:
-    pages are served uncached and rate limits are open) or "unavailable".
+    "up" or "down", the age of the oldest task waiting for a worker, and
+    "status": "ok", "degraded" (the cache is down: pages are served uncached
+    and rate limits are open; or tasks wait longer than QUEUE_DELAY_ALERT_SECONDS:
+    no worker runs) or "unavailable".
     """
-    checks = {"database": database_answers(), "cache": cache_answers()}
-    body = {name: "up" if up else "down" for name, up in checks.items()}
-    if not checks["database"]:
-        return JsonResponse({"status": "unavailable", **body}, status=503)
-    body["status"] = "ok" if all(checks.values()) else "degraded"
+    if not health.database_answers():
+        return JsonResponse(
+            {"status": "unavailable", "database": "down", "cache": "unknown"},
+            status=503,
+        )
+    waiting = health.oldest_waiting_task_seconds()
+    body = {
+        "database": "up",
+        "cache": "up" if health.cache_answers() else "down",
+        "queue": {
+            "oldest_waiting_seconds": waiting,
+            "workers": "late" if waiting > settings.QUEUE_DELAY_ALERT_SECONDS else "up",
+        },
+    }
+    healthy = body["cache"] == "up" and body["queue"]["workers"] == "up"
+    body["status"] = "ok" if healthy else "degraded"
     return JsonResponse(body)
-
-
-def database_answers() -> bool:
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except DatabaseError:
-        logger.exception("Health check: the database does not answer")
-        return False
-    return True
-
-
-def cache_answers() -> bool:
-    """Write a value and read it back. The cache ignores its own errors (so
-    that pages survive without it); a value that does not come back is how
-    an outage shows."""
-    key, value = "healthz", secrets.token_hex(8)
-    try:
-        cache.set(key, value, timeout=10)
-        answered = cache.get(key) == value
-    except Exception:
-        answered = False
-    if not answered:
-        logger.error("Health check: the cache does not answer")
-    return answered
 
 
 @require_GET
@@ -148,12 +147,7 @@ def reports_dashboard(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     form = reports.ReportForm(request.GET)
     if request.GET.get("format") == "register":
-        # The register names people: it needs the personal-data permission too.
-        if not may_see_personal_data(request.user):
-            raise PermissionDenied
-        return register_xlsx_response(
-            form.completions(today), filename=f"frdo-register-{today:%Y%m%d}.xlsx"
-        )
+        return register_download(request, form, today)
     tables = reports.build_report(form, today)
     if request.GET.get("format") == "xlsx":
         panel = request.GET.get("panel")
@@ -176,5 +170,91 @@ def reports_dashboard(request: HttpRequest) -> HttpResponse:
             "tables": tables,
             "charts_available": settings.CHARTS_AVAILABLE,
             "query": query.urlencode(),
+            "subscription_form": SubscriptionForm(
+                initial={
+                    "frequencies": list(
+                        request.user.report_subscriptions.values_list(
+                            "frequency", flat=True
+                        )
+                    )
+                }
+            ),
         },
     )
+
+
+REGISTER_PERMISSIONS = ("enrollment.view_reports", "enrollment.view_applicant")
+
+
+def register_download(
+    request: HttpRequest, form: reports.ReportForm, today: datetime.date
+) -> HttpResponse:
+    """The register of issued documents for the period: at once when small,
+    in the background (My exports) when large. It names people, so it needs
+    the personal-data permission too."""
+    if not may_see_personal_data(request.user):
+        raise PermissionDenied
+    completions = form.completions(today)
+    filename = f"frdo-register-{today:%Y%m%d}.xlsx"
+    rows = completions.count()
+    if rows <= settings.EXPORT_IN_BACKGROUND_ROWS:
+        return register_xlsx_response(completions, filename=filename)
+    query = request.GET.copy()
+    query.pop("format", None)
+    with transaction.atomic():
+        export = start_export(
+            owner=request.user,
+            title=gettext("Register of issued documents, %(rows)s rows")
+            % {"rows": rows},
+            filename=filename,
+            permissions=REGISTER_PERMISSIONS,
+        )
+        export_register.enqueue(
+            export_id=export.pk,
+            query=query.urlencode(),
+            today=today.isoformat(),
+            language=get_language() or settings.LANGUAGE_CODE,
+        )
+    messages.info(
+        request,
+        gettext(
+            "The export is large: it is being made in the background. "
+            "Download it here when it is ready."
+        ),
+    )
+    return redirect("staff:exports")
+
+
+class SubscriptionForm(forms.Form):
+    frequencies = forms.MultipleChoiceField(
+        label=_("Send me this report by e-mail"),
+        choices=ReportSubscription.Frequency.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+@require_POST
+def report_subscriptions(request: HttpRequest) -> HttpResponse:
+    """Subscribe to the report by e-mail, or unsubscribe."""
+    if not request.user.is_authenticated or not request.user.has_perm(
+        "enrollment.view_reports"
+    ):
+        raise PermissionDenied
+    form = SubscriptionForm(request.POST)
+    if form.is_valid():
+        chosen = set_subscriptions(
+            user=request.user, frequencies=form.cleaned_data["frequencies"]
+        )
+        if not request.user.email:
+            messages.warning(
+                request,
+                gettext("Your account has no e-mail address: ask the administrator."),
+            )
+        messages.success(
+            request,
+            gettext("You will receive the report by e-mail.")
+            if chosen
+            else gettext("You will not receive the report by e-mail."),
+        )
+    return redirect("reports:dashboard")

@@ -13,10 +13,13 @@ key: a task run twice sends it once (EmailDelivery).
 
 from __future__ import annotations
 
+import base64
 import datetime
 import logging
 import smtplib
 import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -32,6 +35,13 @@ MAX_PAUSE = datetime.timedelta(hours=1)
 TRANSIENT = (smtplib.SMTPException, OSError)
 
 
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content: bytes
+    mimetype: str
+
+
 def send_later(
     subject: str,
     text: str,
@@ -39,19 +49,32 @@ def send_later(
     *,
     html: str = "",
     key: str | None = None,
-) -> str:
-    """Enqueue an e-mail with the current transaction; return its key.
+    attachments: Sequence[Attachment] = (),
+) -> str | None:
+    """Enqueue an e-mail with the current transaction; return its key, or None
+    when an e-mail with this ``key`` was enqueued before.
 
     ``key`` makes the e-mail idempotent across callers (a reminder for one
-    event, say): a second e-mail with the same key is never sent.
+    event, say): a second e-mail with the same key is never enqueued, and a
+    task run twice sends it once.
     """
     key = key or uuid.uuid4().hex
+    if not EmailDelivery.objects.get_or_create(key=key)[1]:
+        return None
     deliver_email.enqueue(
         key=key,
         subject=subject[:300],
         text=text,
         html=html,
         recipients=list(recipients),
+        attachments=[
+            {
+                "filename": a.filename,
+                "content": base64.b64encode(a.content).decode(),
+                "mimetype": a.mimetype,
+            }
+            for a in attachments
+        ],
     )
     return key
 
@@ -74,6 +97,7 @@ def deliver_email(
     text: str,
     html: str,
     recipients: list[str],
+    attachments: list[dict[str, str]] | None = None,
     attempt: int = 1,
 ) -> str:
     """Send one e-mail unless it went already; on a failure that can pass,
@@ -93,6 +117,10 @@ def deliver_email(
     message = EmailMultiAlternatives(subject=subject, body=text, to=recipients)
     if html:
         message.attach_alternative(html, "text/html")
+    for item in attachments or []:
+        message.attach(
+            item["filename"], base64.b64decode(item["content"]), item["mimetype"]
+        )
     try:
         message.send()
     except TRANSIENT as error:
@@ -114,6 +142,7 @@ def deliver_email(
             text=text,
             html=html,
             recipients=recipients,
+            attachments=attachments,
             attempt=attempt + 1,
         )
         return f"attempt {attempt} failed; retrying"

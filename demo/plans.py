@@ -16,7 +16,7 @@ from enrollment.models import (
     ACTIVE_STATUSES,
     Application,
 )
-from enrollment.seats import held_q
+from enrollment.seats import annotate_seats, held_q
 from programs.models import (
     Cohort,
     ProgramKind,
@@ -89,11 +89,13 @@ def _demand(program_slug: str, kind: str, is_free: bool) -> float:
 
 
 def cohort_plans(today: datetime.date, now: datetime.datetime) -> list[CohortPlan]:
-    cohorts = (
+    # Seats kept for partners' employees are not the demo's to give.
+    cohorts = annotate_seats(
         Cohort.objects.filter(program__is_published=True)
         .select_related("program")
         .prefetch_related("program__categories")
-        .order_by("code")
+        .order_by("code"),
+        now=now,
     )
     used = dict(
         Application.objects.filter(
@@ -120,7 +122,7 @@ def cohort_plans(today: datetime.date, now: datetime.datetime) -> list[CohortPla
             CohortPlan(
                 id=cohort.pk,
                 code=cohort.code,
-                capacity=cohort.capacity,
+                capacity=cohort.capacity - cohort.seats_reserved,
                 starts_on=cohort.starts_on,
                 ends_on=cohort.ends_on,
                 deadline=cohort.application_deadline,

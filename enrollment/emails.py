@@ -74,14 +74,25 @@ def send_links(email: str, applications: Sequence) -> None:
         )
 
 
-def _send(subject: str, template: str, context: dict, recipients: list[str]) -> None:
+def _send(
+    subject: str,
+    template: str,
+    context: dict,
+    recipients: list[str],
+    *,
+    key: str | None = None,
+    attachments: Sequence[mail.Attachment] = (),
+) -> str | None:
     """Enqueue the e-mail with the current transaction (core.mail): a worker
-    sends it after the commit, or later if the mail server is away."""
-    mail.send_later(
+    sends it after the commit, or later if the mail server is away. With a
+    ``key``, an e-mail already enqueued under it is not enqueued again (None)."""
+    return mail.send_later(
         f"{subject} — {settings.COPP_SHORT_NAME}",
         render_to_string(f"{template}.txt", context),
         recipients,
         html=render_to_string(f"{template}.html", context),
+        key=key,
+        attachments=attachments,
     )
 
 
@@ -137,3 +148,50 @@ def _recipients(applicant) -> list[str]:
     if applicant.representative_email:
         recipients.append(applicant.representative_email)
     return recipients
+
+
+REMINDER_SUBJECTS = {
+    "offer_expiring": _("Your seat offer expires soon"),
+    "documents_missing": _("Documents are missing from your application"),
+    "group_starts": _("Your classes start tomorrow"),
+}
+
+
+def send_reminder(
+    application_id: int,
+    kind: str,
+    *,
+    key: str,
+    missing: Sequence[dict] = (),
+    attachments: Sequence[mail.Attachment] = (),
+) -> bool:
+    """Remind the applicant (and a minor's representative) of ``kind``; once
+    per ``key``. True when the reminder was enqueued now."""
+    from .models import Application
+
+    application = Application.objects.select_related(
+        "applicant", "cohort", "cohort__program", "cohort__venue"
+    ).get(pk=application_id)
+    with translation.override(application.language):
+        context = {
+            "kind": kind,
+            "application": application,
+            "applicant": application.applicant,
+            "cohort": application.cohort,
+            "program": application.cohort.program,
+            "missing": missing,
+            "link": absolute_url(application.get_absolute_url()),
+            "COPP_NAME": settings.COPP_NAME,
+            "COPP_PHONE": settings.COPP_PHONE,
+        }
+        return (
+            _send(
+                str(REMINDER_SUBJECTS[kind]),
+                "enrollment/email/reminder",
+                context,
+                _recipients(application.applicant),
+                key=key,
+                attachments=attachments,
+            )
+            is not None
+        )

@@ -24,7 +24,7 @@ import functools
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+from typing import Any, BinaryIO
 
 from django.db.models import QuerySet, TextChoices
 from django.http import FileResponse, StreamingHttpResponse
@@ -39,6 +39,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from phonenumber_field.phonenumber import PhoneNumber
 
+from core.exports import PROGRESS_EVERY, Progress
 from core.identifiers import format_snils
 from enrollment.models import Application, ApplicationStatus, Sex
 from programs.models import CategoryCode, Cohort, EducationLevel
@@ -251,7 +252,12 @@ class _Echo:
         return value
 
 
-def _csv_pieces(queryset: QuerySet[Application], language: str) -> Iterator[bytes]:
+def _csv_pieces(
+    queryset: QuerySet[Application],
+    language: str,
+    progress: Progress | None = None,
+) -> Iterator[bytes]:
+    total = queryset.count() if progress else 0
     writer = csv.writer(_Echo(), delimiter=CSV_DELIMITER)
     guarded = [getter in FREE_TEXT for _header, getter in EXPORT_COLUMNS]
     # The response is consumed after the view has returned: keep its language.
@@ -259,7 +265,9 @@ def _csv_pieces(queryset: QuerySet[Application], language: str) -> Iterator[byte
         # The BOM tells Excel the file is UTF-8 (Cyrillic would be mojibake).
         lines = ["\ufeff", writer.writerow([str(h) for h, _getter in EXPORT_COLUMNS])]
         size = 0
-        for application in _applications(queryset):
+        for done, application in enumerate(_applications(queryset), start=1):
+            if progress and done % PROGRESS_EVERY == 0:
+                progress(done, total)
             cells = []
             for (_header, getter), guard in zip(EXPORT_COLUMNS, guarded, strict=True):
                 text = _csv_text(getter(application))
@@ -271,6 +279,18 @@ def _csv_pieces(queryset: QuerySet[Application], language: str) -> Iterator[byte
                 yield "".join(lines).encode()
                 lines, size = [], 0
         yield "".join(lines).encode()
+
+
+def write_applications_csv(
+    queryset: QuerySet[Application],
+    out: BinaryIO,
+    *,
+    progress: Progress | None = None,
+) -> None:
+    """Write the applications of ``queryset`` to ``out`` as CSV (a background
+    export), calling ``progress(done, total)`` as it goes."""
+    for piece in _csv_pieces(queryset, translation.get_language() or "ru", progress):
+        out.write(piece)
 
 
 def csv_response(
@@ -342,10 +362,11 @@ def _removing_temporary_file(sheet: Any) -> Iterator[None]:
         raise
 
 
-def _file_response(workbook: Workbook, *, filename: str) -> FileResponse:
+def _file_response(write: Callable[[BinaryIO], None], *, filename: str) -> FileResponse:
+    """Send what ``write`` writes, spooled to disk past XLSX_SPOOL_BYTES."""
     spool = tempfile.SpooledTemporaryFile(max_size=XLSX_SPOOL_BYTES)  # noqa: SIM115
     try:
-        workbook.save(spool)
+        write(spool)
         spool.seek(0)
     except BaseException:
         spool.close()
@@ -360,6 +381,22 @@ def xlsx_response(
     queryset: QuerySet[Application], *, filename: str, sheet_title: str
 ) -> FileResponse:
     """Write the applications of ``queryset`` to an XLSX file and send it."""
+    return _file_response(
+        lambda out: write_applications_xlsx(queryset, out, sheet_title=sheet_title),
+        filename=filename,
+    )
+
+
+def write_applications_xlsx(
+    queryset: QuerySet[Application],
+    out: BinaryIO,
+    *,
+    sheet_title: str,
+    progress: Progress | None = None,
+) -> None:
+    """Write the applications of ``queryset`` to ``out`` as an XLSX workbook,
+    calling ``progress(done, total)`` as it goes."""
+    total = queryset.count() if progress else 0
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=_sheet_title(sheet_title))
     # Column widths and panes must be set before the first row is written.
@@ -377,9 +414,11 @@ def xlsx_response(
                 ]
             )
             rows += 1
+            if progress and rows % PROGRESS_EVERY == 0:
+                progress(rows, total)
         last_column = get_column_letter(len(EXPORT_COLUMNS))
         sheet.auto_filter.ref = f"A1:{last_column}{rows + 1}"
-        return _file_response(workbook, filename=filename)
+        workbook.save(out)
 
 
 def _sheet_title(title: str) -> str:
@@ -414,6 +453,14 @@ ROSTER_COLUMNS: list[tuple[Promise, Getter, int]] = [
 
 def roster_xlsx_response(cohort: Cohort) -> FileResponse:
     """Send the roster of ``cohort`` (admitted learners) as an XLSX file."""
+    return _file_response(
+        lambda out: write_roster_xlsx(cohort, out),
+        filename=f"roster-{cohort.code}.xlsx",
+    )
+
+
+def write_roster_xlsx(cohort: Cohort, out: BinaryIO) -> None:
+    """Write the roster of ``cohort`` to ``out`` as an XLSX workbook."""
     program = cohort.program
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=_sheet_title(cohort.code))
@@ -446,7 +493,7 @@ def roster_xlsx_response(cohort: Cohort) -> FileResponse:
             )
         last_column = get_column_letter(len(ROSTER_COLUMNS) + 1)
         sheet.auto_filter.ref = f"A2:{last_column}{number + 2}"
-        return _file_response(workbook, filename=f"roster-{cohort.code}.xlsx")
+        workbook.save(out)
 
 
 # --- The register of issued documents (ФИС ФРДО) -------------------------------------
@@ -470,6 +517,16 @@ REGISTER_COLUMNS: list[tuple[Promise, Any]] = [
 
 def register_xlsx_response(completions: QuerySet, *, filename: str) -> FileResponse:
     """The documents issued, with the fields ФИС ФРДО asks for, as an XLSX file."""
+    return _file_response(
+        lambda out: write_register_xlsx(completions, out), filename=filename
+    )
+
+
+def write_register_xlsx(
+    completions: QuerySet, out: BinaryIO, *, progress: Progress | None = None
+) -> None:
+    """Write the register of ``completions`` to ``out``, with progress."""
+    total = completions.count() if progress else 0
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=_sheet_title(str(_("Issued documents"))))
     with _removing_temporary_file(sheet):
@@ -483,11 +540,13 @@ def register_xlsx_response(completions: QuerySet, *, filename: str) -> FileRespo
             .order_by("issued_on", "registration_number")
             .iterator(chunk_size=CHUNK_SIZE)
         )
-        for completion in rows:
+        for done, completion in enumerate(rows, start=1):
             sheet.append(
                 [
                     _xlsx_cell(sheet, getter(completion))
                     for _h, getter in REGISTER_COLUMNS
                 ]
             )
-        return _file_response(workbook, filename=filename)
+            if progress and done % PROGRESS_EVERY == 0:
+                progress(done, total)
+        workbook.save(out)

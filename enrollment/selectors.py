@@ -252,3 +252,19 @@ def cohorts_at_risk(*, today: datetime.date | None = None) -> QuerySet[Cohort]:
         .filter(at_risk_q(today))
         .order_by("starts_on", "code")
     )
+
+
+def intake_staff_emails() -> list[str]:
+    """The addresses of active staff who may change applications (intake)."""
+    from django.contrib.auth.models import User
+
+    may_change = Q(groups__permissions__codename="change_application") | Q(
+        user_permissions__codename="change_application"
+    )
+    return sorted(
+        set(
+            User.objects.filter(may_change, is_active=True, is_staff=True)
+            .exclude(email="")
+            .values_list("email", flat=True)
+        )
+    )

@@ -215,9 +215,46 @@ CATALOG_CACHE_SECONDS = env.int("CATALOG_CACHE_SECONDS", default=5)
 TASKS = {
     "default": {
         "BACKEND": "django_tasks_db.DatabaseBackend",
-        "QUEUES": ["default"],
+        # Long exports have a queue of their own, so that e-mails never wait
+        # behind them when a worker serves only "default".
+        "QUEUES": ["default", "exports"],
     }
 }
+# /healthz says "degraded" when a due task has waited longer than this.
+QUEUE_DELAY_ALERT_SECONDS = env.int("QUEUE_DELAY_ALERT_SECONDS", default=300)
+# A task RUNNING longer than this lost its worker (killed): it is run again.
+TASK_STALLED_AFTER_MINUTES = env.int("TASK_STALLED_AFTER_MINUTES", default=15)
+# An export of more rows than this is made in the background (My exports).
+EXPORT_IN_BACKGROUND_ROWS = env.int("EXPORT_IN_BACKGROUND_ROWS", default=5000)
+EXPORT_KEEP_HOURS = env.int("EXPORT_KEEP_HOURS", default=24)
+
+# Periodic duties, in one place: (name, task, every N minutes, starting M
+# minutes after Moscow midnight). ``manage.py run_scheduler`` enqueues each
+# once per period; one scheduler is active however many run (core.schedule).
+DAY = 24 * 60
+PERIODIC_DUTIES = [
+    ("expire-offers", "enrollment.tasks.expire_offers", 1, 0),
+    ("reminders", "enrollment.tasks.send_reminders", 60, 5),
+    ("stalled-tasks", "core.tasks.recover_stalled_tasks", 5, 0),
+    ("expired-exports", "enrollment.tasks.delete_expired_exports", 60, 10),
+    ("cohorts-at-risk", "enrollment.tasks.notify_cohorts_at_risk", DAY, 8 * 60),
+    ("expiring-agreements", "partners.tasks.notify_expiring_agreements", DAY, 7 * 60),
+    ("scheduled-reports", "copp.tasks.send_scheduled_reports", DAY, 6 * 60),
+    ("purge-personal-data", "enrollment.tasks.purge_personal_data", DAY, 210),
+    ("prune-task-results", "core.tasks.prune_task_results", DAY, 150),
+    ("clear-sessions", "core.tasks.clear_expired_sessions", DAY, 225),
+    ("check-daily-intake", "enrollment.tasks.check_daily_intake", 7 * DAY, 240),
+]
+
+# Reminders, each of which the centre may turn off.
+REMINDERS = {
+    "offer_expiring": env.bool("REMIND_OFFER_EXPIRING", default=True),
+    "documents_missing": env.bool("REMIND_DOCUMENTS_MISSING", default=True),
+    "group_starts": env.bool("REMIND_GROUP_STARTS", default=True),
+}
+# Hours before an offer's deadline; days after submission with a document missing.
+REMIND_OFFER_HOURS = env.int("REMIND_OFFER_HOURS", default=24)
+REMIND_DOCUMENTS_AFTER_DAYS = env.int("REMIND_DOCUMENTS_AFTER_DAYS", default=3)
 
 LOGIN_URL = "admin:login"
 

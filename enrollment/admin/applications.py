@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -13,11 +15,12 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin_pages import admin_page
+from core.exports import start_export
 from programs.models import Cohort
 
 from .. import selectors, services
@@ -33,8 +36,8 @@ from ..models import (
     Employment,
     Note,
 )
-from ..permissions import may_see_personal_data
 from .actions import STAFF_ACTIONS, bulk_action_for, report, run_staff_action
+from .exports import EXPORT_PERMISSIONS, export_applications, listed_applications
 from .inlines import (
     CompletionInline,
     ConsentInline,
@@ -250,33 +253,50 @@ class ApplicationAdmin(SimpleHistoryAdmin):
         return urls + super().get_urls()
 
     def export_view(self, request: HttpRequest, fmt: str) -> HttpResponse:
-        """The changelist as filtered and searched, streamed as CSV or XLSX."""
+        """The changelist as filtered and searched, as CSV or XLSX: at once
+        when it is small, in the background (My exports) when it is large."""
         from ..exports import csv_response, xlsx_response
 
-        if (
-            fmt not in ("csv", "xlsx")
-            or not request.user.has_perm("enrollment.export_application")
-            or not may_see_personal_data(request.user)
-        ):
+        if fmt not in ("csv", "xlsx") or not request.user.has_perms(EXPORT_PERMISSIONS):
             raise PermissionDenied
         try:
-            changelist = self.get_changelist_instance(request)
+            queryset = listed_applications(request)
         except IncorrectLookupParameters:
             # What the list itself does with a filter it cannot apply.
             return HttpResponseRedirect(
                 reverse("admin:enrollment_application_changelist") + "?e=1"
             )
-        # The rows the changelist shows, without its per-row flags.
-        queryset = Application.objects.filter(
-            pk__in=changelist.get_queryset(request).values("pk")
-        )
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        filename = f"applications-{stamp}.{fmt}"
+        rows = queryset.count()
+        if rows > settings.EXPORT_IN_BACKGROUND_ROWS:
+            with transaction.atomic():
+                export = start_export(
+                    owner=request.user,
+                    title=gettext("Applications, %(rows)s rows (%(format)s)")
+                    % {"rows": rows, "format": fmt.upper()},
+                    filename=filename,
+                    permissions=EXPORT_PERMISSIONS,
+                )
+                export_applications.enqueue(
+                    export_id=export.pk,
+                    owner_id=request.user.pk,
+                    fmt=fmt,
+                    query=request.GET.urlencode(),
+                    language=get_language() or settings.LANGUAGE_CODE,
+                )
+            messages.info(
+                request,
+                gettext(
+                    "The export is large: it is being made in the background. "
+                    "Download it here when it is ready."
+                ),
+            )
+            return HttpResponseRedirect(reverse("staff:exports"))
         if fmt == "csv":
-            return csv_response(queryset, filename=f"applications-{stamp}.csv")
+            return csv_response(queryset, filename=filename)
         return xlsx_response(
-            queryset,
-            filename=f"applications-{stamp}.xlsx",
-            sheet_title=gettext("Applications"),
+            queryset, filename=filename, sheet_title=gettext("Applications")
         )
 
     def change_view(self, request, object_id, form_url="", extra_context=None):

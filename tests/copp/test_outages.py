@@ -111,7 +111,12 @@ def test_without_redis_pages_render_and_forms_stay_open(client, silent_server, o
     assert again.status_code == 302
     assert Application.objects.count() == 1
     assert health.status_code == 200  # this server still serves
-    assert health.json() == {"status": "degraded", "database": "up", "cache": "down"}
+    body = health.json()
+    assert (body["status"], body["database"], body["cache"]) == (
+        "degraded",
+        "up",
+        "down",
+    )
 
 
 def test_a_hung_mail_server_is_never_waited_on_by_a_request(

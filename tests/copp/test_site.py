@@ -56,7 +56,9 @@ def test_language_switch_links_to_the_same_page(client):
 def test_healthz_answers_ok_when_the_database_answers(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "up", "cache": "up"}
+    body = response.json()
+    assert (body["status"], body["database"], body["cache"]) == ("ok", "up", "up")
+    assert body["queue"]["workers"] == "up"
 
 
 def test_healthz_answers_503_when_the_database_is_down(client, monkeypatch):

@@ -99,9 +99,29 @@ def test_an_email_task_run_twice_sends_once(run_tasks):
     assert EmailDelivery.objects.get(key=key).sent_at is not None
 
 
+def test_an_email_with_a_key_is_enqueued_once():
+    assert core_mail.send_later("Тема", "Текст", ["a@example.org"], key="k-1")
+    assert core_mail.send_later("Тема", "Текст", ["a@example.org"], key="k-1") is None
+    assert len(ready_mail()) == 1
+
+
+def test_attachments_travel_with_the_email(run_tasks):
+    core_mail.send_later(
+        "Тема",
+        "Текст",
+        ["a@example.org"],
+        attachments=[
+            core_mail.Attachment("a.ics", b"BEGIN:VCALENDAR", "text/calendar")
+        ],
+    )
+    run_tasks()
+    [message] = mail.outbox
+    assert message.attachments == [("a.ics", "BEGIN:VCALENDAR", "text/calendar")]
+
+
 def test_a_claim_left_by_a_dead_worker_expires(run_tasks):
     key = core_mail.send_later("Тема", "Текст", ["late@example.org"])
-    EmailDelivery.objects.create(key=key, claimed_at=timezone.now())
+    EmailDelivery.objects.filter(key=key).update(claimed_at=timezone.now())
     run_tasks()
     assert mail.outbox == []  # another worker holds it
     EmailDelivery.objects.filter(key=key).update(
