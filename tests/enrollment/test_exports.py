@@ -12,7 +12,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
-from enrollment import exports
 from enrollment.exports import (
     EXPORT_COLUMNS,
     XLSX_CONTENT_TYPE,
@@ -20,6 +19,7 @@ from enrollment.exports import (
     roster_xlsx_response,
     xlsx_response,
 )
+from enrollment.exports import applications as application_exports
 from enrollment.models import Applicant, Application, ApplicationStatus
 from programs.models import CategoryCode, LearnerCategory
 from tests.factories import CohortFactory, submit
@@ -318,7 +318,7 @@ def test_a_failed_xlsx_export_leaves_no_temporary_file(monkeypatch, application)
     def broken(application):
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr(exports, "EXPORT_COLUMNS", [("Boom", broken)])
+    monkeypatch.setattr(application_exports, "EXPORT_COLUMNS", [("Boom", broken)])
 
     with pytest.raises(RuntimeError):
         xlsx_response(Application.objects.all(), filename="a.xlsx", sheet_title="a")
