@@ -20,3 +20,11 @@ LOGGING = {"version": 1, "disable_existing_loggers": False}
 
 # The demo data (seed_demo, create_demo_accounts): never in production.
 INSTALLED_APPS = [*INSTALLED_APPS, "demo"]  # noqa: F405
+
+# The scheduler benchmark shrinks every period (BENCH_DUTY_SCALE=0.1: a duty
+# of every minute runs every 6 seconds) to see many periods in a short run.
+_scale = float(os.environ.get("BENCH_DUTY_SCALE", "1"))
+PERIODIC_DUTIES = [
+    (name, task, every * _scale, offset * _scale)
+    for name, task, every, offset in PERIODIC_DUTIES  # noqa: F405
+]

@@ -30,6 +30,7 @@ from .models import EmailDelivery
 
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 10
+KEY_HEADER = "X-COPP-Key"
 MAX_PAUSE = datetime.timedelta(hours=1)
 # Errors that may pass: the server is away, busy, or does not answer in time.
 TRANSIENT = (smtplib.SMTPException, OSError)
@@ -80,13 +81,17 @@ def send_later(
 
 
 def pause_before(attempt: int) -> datetime.timedelta:
-    """1, 2, 4, … minutes after the ``attempt``-th failure, at most an hour."""
-    return min(datetime.timedelta(minutes=2 ** (attempt - 1)), MAX_PAUSE)
+    """1, 2, 4, … minutes after the ``attempt``-th failure (EMAIL_RETRY_SECONDS
+    the first time), at most an hour."""
+    first = settings.EMAIL_RETRY_SECONDS
+    return min(datetime.timedelta(seconds=first * 2 ** (attempt - 1)), MAX_PAUSE)
 
 
 def lease() -> datetime.timedelta:
-    """How long a claim on a key holds: longer than any one delivery can take."""
-    return datetime.timedelta(seconds=3 * settings.EMAIL_TIMEOUT + 30)
+    """How long a claim on a key holds: longer than any one delivery can take
+    (EMAIL_CLAIM_SECONDS; by default three times EMAIL_TIMEOUT and half a
+    minute)."""
+    return datetime.timedelta(seconds=settings.EMAIL_CLAIM_SECONDS)
 
 
 @task()
@@ -114,7 +119,10 @@ def deliver_email(
         if EmailDelivery.objects.filter(key=key, sent_at__isnull=False).exists():
             return "already sent"
         return "being sent by another worker"
-    message = EmailMultiAlternatives(subject=subject, body=text, to=recipients)
+    # The key travels in a header, so that a receiver can tell a repeat too.
+    message = EmailMultiAlternatives(
+        subject=subject, body=text, to=recipients, headers={KEY_HEADER: key}
+    )
     if html:
         message.attach_alternative(html, "text/html")
     for item in attachments or []:

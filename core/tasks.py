@@ -40,12 +40,12 @@ def prune_task_results() -> int:
 @task()
 def recover_stalled_tasks() -> int:
     """Run again the tasks a worker started and never finished (it was killed):
-    RUNNING for longer than TASK_STALLED_AFTER_MINUTES, which no task takes.
+    RUNNING for longer than TASK_STALLED_AFTER_SECONDS, which no task takes.
     The old row is marked failed; a new one with the same arguments is
     enqueued. Tasks are idempotent, so a task that did finish its work before
     the worker died does nothing more. Return how many."""
     limit = timezone.now() - datetime.timedelta(
-        minutes=settings.TASK_STALLED_AFTER_MINUTES
+        seconds=settings.TASK_STALLED_AFTER_SECONDS
     )
     recovered = 0
     with transaction.atomic():

@@ -192,6 +192,11 @@ vars().update(EMAIL_CONFIG)
 # Every connection to the mail server gives up after this many seconds: a
 # server that accepts and never answers costs a retry, never a stuck process.
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+# After a failure an e-mail is tried again after this many seconds, then twice,
+# four times as long..., at most an hour apart, ten times in all.
+EMAIL_RETRY_SECONDS = env.int("EMAIL_RETRY_SECONDS", default=60)
+# A worker's claim on an e-mail lapses after this (it died while sending).
+EMAIL_CLAIM_SECONDS = env.int("EMAIL_CLAIM_SECONDS", default=3 * EMAIL_TIMEOUT + 30)
 # The portal's public address, for links in e-mails.
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="ЦОПП <noreply@copp.local>")
@@ -223,7 +228,7 @@ TASKS = {
 # /healthz says "degraded" when a due task has waited longer than this.
 QUEUE_DELAY_ALERT_SECONDS = env.int("QUEUE_DELAY_ALERT_SECONDS", default=300)
 # A task RUNNING longer than this lost its worker (killed): it is run again.
-TASK_STALLED_AFTER_MINUTES = env.int("TASK_STALLED_AFTER_MINUTES", default=15)
+TASK_STALLED_AFTER_SECONDS = env.int("TASK_STALLED_AFTER_SECONDS", default=15 * 60)
 # An export of more rows than this is made in the background (My exports).
 EXPORT_IN_BACKGROUND_ROWS = env.int("EXPORT_IN_BACKGROUND_ROWS", default=5000)
 EXPORT_KEEP_HOURS = env.int("EXPORT_KEEP_HOURS", default=24)
