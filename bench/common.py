@@ -177,12 +177,12 @@ def first_come_cohort(capacity: int) -> int:
     return cohort.pk
 
 
-def apply_once(
-    port: int, cohort_id: int, n: int, *, client_ip: str | None = None
-) -> tuple[int, float, str]:
-    """GET the application form and POST it as a browser does (CSRF cookie and
-    token, the form's key); return the POST's status, seconds and Location."""
-    path = f"/apply/{cohort_id}/"
+def post_form(
+    port: int, path: str, fields: dict[str, str], *, client_ip: str | None = None
+) -> tuple[int, float, str, str]:
+    """GET a form and POST it as a browser does (CSRF cookie and token, the
+    hidden fields ``fields`` names as "" are taken from the page); return the
+    POST's status, seconds and Location, and the page's HTML."""
     extra = {"X-Real-IP": client_ip} if client_ip else {}
     connection = HTTPConnection("127.0.0.1", port, timeout=60)
     connection.request("GET", path, headers=extra)
@@ -190,32 +190,24 @@ def apply_once(
     html = response.read().decode()
     connection.close()
     if response.status != 200:
-        return response.status, 0.0, ""
-    cookie = ""
-    for header, value in response.getheaders():
-        if header.lower() == "set-cookie" and value.startswith("csrftoken="):
-            cookie = value.split(";", 1)[0]
-    body = urllib.parse.urlencode(
-        {
-            "csrfmiddlewaretoken": TOKEN.search(html).group(1),
-            "submission_key": KEY.search(html).group(1),
-            "last_name": f"Нагрузкин{n}",
-            "first_name": "Тест",
-            "birth_date": "1990-01-01",
-            "sex": "male",
-            "phone": "+79120000000",
-            "email": f"load-{cohort_id}-{n}@example.org",
-            "municipality": "г. Энск",
-            "education_level": "higher",
-            "consent_processing": "on",
-        }
+        return response.status, 0.0, "", html
+    cookie = next(
+        (
+            value.split(";", 1)[0]
+            for header, value in response.getheaders()
+            if header.lower() == "set-cookie" and value.startswith("csrftoken=")
+        ),
+        "",
     )
+    data = {"csrfmiddlewaretoken": TOKEN.search(html).group(1), **fields}
+    if "submission_key" in fields:
+        data["submission_key"] = KEY.search(html).group(1)
     connection = HTTPConnection("127.0.0.1", port, timeout=60)
     started = time.perf_counter()
     connection.request(
         "POST",
         path,
-        body=body,
+        body=urllib.parse.urlencode(data),
         headers={
             "Content-Type": "application/x-www-form-urlencoded",
             "Cookie": cookie,
@@ -228,51 +220,42 @@ def apply_once(
     elapsed = time.perf_counter() - started
     location = response.getheader("Location") or ""
     connection.close()
-    return response.status, elapsed, location
+    return response.status, elapsed, location, html
+
+
+def apply_once(
+    port: int, cohort_id: int, n: int, *, client_ip: str | None = None
+) -> tuple[int, float, str]:
+    """Apply to ``cohort_id`` as person ``n``; return the POST's status, seconds
+    and Location."""
+    status, seconds, location, _html = post_form(
+        port,
+        f"/apply/{cohort_id}/",
+        {
+            "submission_key": "",
+            "last_name": f"Нагрузкин{n}",
+            "first_name": "Тест",
+            "birth_date": "1990-01-01",
+            "sex": "male",
+            "phone": "+79120000000",
+            "email": f"load-{cohort_id}-{n}@example.org",
+            "municipality": "г. Энск",
+            "education_level": "higher",
+            "consent_processing": "on",
+        },
+        client_ip=client_ip,
+    )
+    return status, seconds, location
 
 
 def lost_link_once(
     port: int, email: str, *, client_ip: str | None = None
 ) -> tuple[int, float]:
     """Ask for one's links as a browser does; return the POST's status and seconds."""
-    path = "/applications/lost-link/"
-    extra = {"X-Real-IP": client_ip} if client_ip else {}
-    connection = HTTPConnection("127.0.0.1", port, timeout=60)
-    connection.request("GET", path, headers=extra)
-    response = connection.getresponse()
-    html = response.read().decode()
-    connection.close()
-    if response.status != 200:
-        return response.status, 0.0
-    cookie = next(
-        (
-            value.split(";", 1)[0]
-            for header, value in response.getheaders()
-            if header.lower() == "set-cookie" and value.startswith("csrftoken=")
-        ),
-        "",
+    status, seconds, _location, _html = post_form(
+        port, "/applications/lost-link/", {"email": email}, client_ip=client_ip
     )
-    body = urllib.parse.urlencode(
-        {"csrfmiddlewaretoken": TOKEN.search(html).group(1), "email": email}
-    )
-    connection = HTTPConnection("127.0.0.1", port, timeout=60)
-    started = time.perf_counter()
-    connection.request(
-        "POST",
-        path,
-        body=body,
-        headers={
-            "Content-Type": "application/x-www-form-urlencoded",
-            "Cookie": cookie,
-            "Referer": f"http://127.0.0.1:{port}{path}",
-            **extra,
-        },
-    )
-    response = connection.getresponse()
-    response.read()
-    elapsed = time.perf_counter() - started
-    connection.close()
-    return response.status, elapsed
+    return status, seconds
 
 
 def get(port: int, path: str) -> tuple[int, bytes]:

@@ -307,9 +307,9 @@ class AgreementAdmin(admin.ModelAdmin):
         return admin_page(
             self,
             request,
-            "admin/partners/agreement/form.html",
+            "admin/service_form.html",
             title=title,
-            agreement=agreement,
+            subject=agreement,
             form=form,
             back=back,
         )
