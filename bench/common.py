@@ -102,6 +102,19 @@ def prepare(*seed_args: str, setup: bool = True) -> dict[str, str]:
     return env
 
 
+def pump(source: socket.socket, sink: socket.socket) -> None:
+    """Copy bytes one way until either side closes, then close both."""
+    try:
+        while data := source.recv(65536):
+            sink.sendall(data)
+    except OSError:
+        pass
+    finally:
+        for sock in (source, sink):
+            with contextlib.suppress(OSError):
+                sock.close()
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -52,6 +52,7 @@ from bench.common import (
     gunicorn,
     lost_link_once,
     prepare,
+    pump,
 )
 
 
@@ -109,18 +110,7 @@ class Proxy:
                     return
                 self.sockets.update((client, server))
             for a, b in ((client, server), (server, client)):
-                threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
-
-    def _pump(self, source: socket.socket, sink: socket.socket) -> None:
-        try:
-            while data := source.recv(65536):
-                sink.sendall(data)
-        except OSError:
-            pass
-        finally:
-            for sock in (source, sink):
-                with contextlib.suppress(OSError):
-                    sock.close()
+                threading.Thread(target=pump, args=(a, b), daemon=True).start()
 
 
 def race_for_the_last_seats(env: dict, applicants: int, seats: int) -> bool:

@@ -41,6 +41,7 @@ from bench.common import (
     get,
     gunicorn,
     prepare,
+    pump,
     scratch,
 )
 
@@ -111,21 +112,7 @@ class Gate:
                     continue
                 server = socket.create_connection(self.target)
                 for a, b in ((client, server), (server, client)):
-                    threading.Thread(
-                        target=self._pump, args=(a, b), daemon=True
-                    ).start()
-
-    @staticmethod
-    def _pump(source: socket.socket, sink: socket.socket) -> None:
-        try:
-            while data := source.recv(65536):
-                sink.sendall(data)
-        except OSError:
-            pass
-        finally:
-            for sock in (source, sink):
-                with contextlib.suppress(OSError):
-                    sock.close()
+                    threading.Thread(target=pump, args=(a, b), daemon=True).start()
 
     def close(self) -> None:
         for sock in self.held:

@@ -3,11 +3,17 @@ admin's own frame around them, so each looks and navigates like the rest."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.admin import ModelAdmin
-from django.http import HttpRequest
+from django.core.exceptions import ValidationError
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
+
+from .forms import add_errors
 
 
 def admin_page(
@@ -28,4 +34,39 @@ def admin_page(
             "title": title,
             **context,
         },
+    )
+
+
+def service_form_page(
+    model_admin: ModelAdmin,
+    request: HttpRequest,
+    *,
+    form: Form,
+    run: Callable[[dict[str, Any]], object],
+    done: str,
+    title: str,
+    subject: object,
+    back: str,
+    **context: Any,
+) -> HttpResponse:
+    """A page with one form that calls one service: on a valid POST, ``run``
+    gets the cleaned data; success says ``done`` and goes ``back``; a refusal
+    (ValidationError) shows next to its fields, and what was typed stays."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            run(form.cleaned_data)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, done)
+            return HttpResponseRedirect(back)
+    return admin_page(
+        model_admin,
+        request,
+        "admin/service_form.html",
+        title=title,
+        subject=subject,
+        form=form,
+        back=back,
+        **context,
     )

@@ -15,8 +15,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.admin_pages import admin_page
-from core.forms import DateField, add_errors
+from core.admin_pages import admin_page, service_form_page
+from core.forms import DateField
 from core.numbers import parse_int
 
 from . import selectors
@@ -294,24 +294,15 @@ class AgreementAdmin(admin.ModelAdmin):
 
     def _form_view(self, request, pk, form_class, run, title, done) -> HttpResponse:
         agreement = self._agreement(request, pk)
-        back = reverse("admin:partners_agreement_change", args=[pk])
-        form = form_class(request.POST or None, request.FILES or None)
-        if request.method == "POST" and form.is_valid():
-            try:
-                run(agreement, form.cleaned_data)
-            except ValidationError as error:
-                add_errors(form, error)
-            else:
-                messages.success(request, done)
-                return HttpResponseRedirect(back)
-        return admin_page(
+        return service_form_page(
             self,
             request,
-            "admin/service_form.html",
+            form=form_class(request.POST or None, request.FILES or None),
+            run=lambda data: run(agreement, data),
+            done=done,
             title=title,
             subject=agreement,
-            form=form,
-            back=back,
+            back=reverse("admin:partners_agreement_change", args=[pk]),
         )
 
     def sign_view(self, request, pk: int) -> HttpResponse:

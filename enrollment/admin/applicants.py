@@ -13,14 +13,13 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin_pages import admin_page
+from core.admin_pages import admin_page, service_form_page
 
 from .. import selectors, services
 from ..forms import (
     AnonymiseForm,
     ApplicantCorrectionForm,
     MergeForm,
-    add_errors,
 )
 from ..models import (
     Applicant,
@@ -102,62 +101,53 @@ class ApplicantAdmin(SimpleHistoryAdmin):
         applicant = get_object_or_404(Applicant, pk=pk)
         if not self.has_change_permission(request, applicant):
             raise PermissionDenied
-        back = reverse("admin:enrollment_applicant_change", args=[pk])
         form = ApplicantCorrectionForm(request.POST or None, instance=applicant)
-        if request.method == "POST" and form.is_valid():
-            changes = {
-                name: form.cleaned_data[name]
-                for name in form.changed_data
-                if name in CORRECTABLE
-            }
-            try:
-                services.correct_applicant(
-                    applicant=applicant,
-                    actor=services.Actor.staff(request.user),
-                    changes=changes,
-                    reason=form.cleaned_data["correction_reason"],
-                )
-            except ValidationError as error:
-                add_errors(form, error)
-            else:
-                messages.success(request, gettext("The data are corrected."))
-                return HttpResponseRedirect(back)
-        return admin_page(
+        return service_form_page(
             self,
             request,
-            "admin/service_form.html",
+            form=form,
+            run=lambda data: services.correct_applicant(
+                applicant=applicant,
+                actor=services.Actor.staff(request.user),
+                changes={n: data[n] for n in form.changed_data if n in CORRECTABLE},
+                reason=data["correction_reason"],
+            ),
+            done=gettext("The data are corrected."),
             title=gettext("Correct the data"),
             subject=applicant.full_name,
+            back=reverse("admin:enrollment_applicant_change", args=[pk]),
             intro=gettext(
                 "The data are checked as on the public form; the applications take "
                 "the new e-mail, СНИЛС, name and date of birth."
             ),
-            form=form,
-            back=back,
         )
 
     def anonymise_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         if not request.user.has_perm("enrollment.anonymise_applicant"):
             raise PermissionDenied
         applicant = get_object_or_404(Applicant, pk=pk)
-        back = reverse("admin:enrollment_applicant_change", args=[pk])
-        form = AnonymiseForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            privacy.anonymise(
-                applicant=applicant,
-                actor=services.Actor.staff(request.user),
-                reason=form.cleaned_data["reason"],
-            )
-            messages.success(request, gettext("The person has been anonymised."))
-            return HttpResponseRedirect(back)
-        return admin_page(
+        return service_form_page(
             self,
             request,
-            "admin/enrollment/applicant/anonymise.html",
+            form=AnonymiseForm(request.POST or None),
+            run=lambda data: privacy.anonymise(
+                applicant=applicant,
+                actor=services.Actor.staff(request.user),
+                reason=data["reason"],
+            ),
+            done=gettext("The person has been anonymised."),
             title=gettext("Anonymise a person"),
-            applicant=applicant,
-            form=form,
-            back=back,
+            subject=applicant.full_name,
+            back=reverse("admin:enrollment_applicant_change", args=[pk]),
+            intro=gettext(
+                "Names, contacts, СНИЛС, the representative, uploaded files, staff "
+                "notes and the addresses consents came from will be removed for "
+                "%(name)s, here and in the change history. Applications, statuses "
+                "and dates stay for the reports. A person with an issued document "
+                "keeps ФИО, date of birth and СНИЛС for the federal register."
+            )
+            % {"name": applicant.full_name},
+            submit_label=gettext("Anonymise"),
         )
 
     def duplicates_view(self, request: HttpRequest) -> HttpResponse:

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
@@ -15,13 +15,13 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin_pages import admin_page
+from core.admin_pages import service_form_page
 from programs.admin import CohortAdmin as CatalogCohortAdmin
 from programs.models import Cohort
 from programs.selectors import annotate_seats
 
 from .. import selectors, services
-from ..forms import CancelCohortForm, CapacityForm, HistoryReasonForm, add_errors
+from ..forms import CancelCohortForm, CapacityForm, HistoryReasonForm
 from ..models import (
     Application,
     ApplicationStatus,
@@ -186,25 +186,17 @@ class CohortAdmin(SimpleHistoryAdmin, CatalogCohortAdmin):
         title: str,
         **context,
     ) -> HttpResponse:
-        """Bind ``form``, call the service through ``run``; on success say
-        ``done`` and go back, on a refusal show why next to the fields."""
-        back = reverse("admin:programs_cohort_change", args=[cohort.pk])
-        if request.method == "POST" and form.is_valid():
-            try:
-                run(services.Actor.staff(request.user), form.cleaned_data)
-            except ValidationError as error:
-                add_errors(form, error)
-            else:
-                messages.success(request, done)
-                return HttpResponseRedirect(back)
-        return admin_page(
+        """One of the cohort's own pages: ``run`` calls its service as the staff
+        member asking."""
+        return service_form_page(
             self,
             request,
-            "admin/service_form.html",
+            form=form,
+            run=lambda data: run(services.Actor.staff(request.user), data),
+            done=done,
             title=title,
             subject=cohort,
-            form=form,
-            back=back,
+            back=reverse("admin:programs_cohort_change", args=[cohort.pk]),
             original=cohort,
             **context,
         )
