@@ -116,9 +116,21 @@ def deliver_email(
         .update(claimed_at=now)
     )
     if not claimed:
-        if EmailDelivery.objects.filter(key=key, sent_at__isnull=False).exists():
+        delivery = EmailDelivery.objects.get(key=key)
+        if delivery.sent_at is not None:
             return "already sent"
-        return "being sent by another worker"
+        # Another worker holds the claim: it is sending now, or it died while
+        # sending. Look again when its claim lapses; never give up on it.
+        deliver_email.using(run_after=delivery.claimed_at + lease()).enqueue(
+            key=key,
+            subject=subject,
+            text=text,
+            html=html,
+            recipients=recipients,
+            attachments=attachments,
+            attempt=attempt,
+        )
+        return "claimed by another worker; looking again when the claim lapses"
     # The key travels in a header, so that a receiver can tell a repeat too.
     message = EmailMultiAlternatives(
         subject=subject, body=text, to=recipients, headers={KEY_HEADER: key}

@@ -66,12 +66,11 @@ def process_id() -> str:
     return f"{socket.gethostname()}:{secrets.token_hex(4)}"
 
 
-def take_lease(
-    holder: str, *, now: datetime.datetime | None = None, seconds: int = 30
-) -> bool:
-    """Take or renew the scheduler's lease for ``seconds``; True when held."""
+def take_lease(holder: str, *, now: datetime.datetime | None = None) -> bool:
+    """Take or renew the scheduler's lease for SCHEDULER_LEASE_SECONDS; True
+    when held."""
     now = now or timezone.now()
-    expires = now + datetime.timedelta(seconds=seconds)
+    expires = now + datetime.timedelta(seconds=settings.SCHEDULER_LEASE_SECONDS)
     with transaction.atomic():
         taken = SchedulerLease.objects.filter(name=LEASE_NAME).filter(
             holder=holder
@@ -114,3 +113,11 @@ def tick(holder: str, *, now: datetime.datetime | None = None) -> list[str]:
     if not take_lease(holder, now=now):
         return []
     return enqueue_due(now=now)
+
+
+def release_lease(holder: str) -> None:
+    """Give the lease up at once (a scheduler stopping): another takes over at
+    its next tick instead of when the lease would have run out."""
+    SchedulerLease.objects.filter(name=LEASE_NAME, holder=holder).update(
+        expires_at=timezone.now() - datetime.timedelta(seconds=1)
+    )

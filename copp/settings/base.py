@@ -251,6 +251,10 @@ PERIODIC_DUTIES = [
     ("check-daily-intake", "enrollment.tasks.check_daily_intake", 7 * DAY, 240),
 ]
 
+# The active scheduler renews its lease at every tick (10 s); if it dies,
+# another takes over when the lease runs out.
+SCHEDULER_LEASE_SECONDS = env.int("SCHEDULER_LEASE_SECONDS", default=30)
+
 # Reminders, each of which the centre may turn off.
 REMINDERS = {
     "offer_expiring": env.bool("REMIND_OFFER_EXPIRING", default=True),

@@ -78,11 +78,13 @@ def test_only_the_holder_of_the_lease_schedules(settings):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_scheduler_command_ticks(settings):
+def test_the_scheduler_command_ticks_and_gives_its_lease_up_when_it_stops(settings):
     settings.PERIODIC_DUTIES = [("expire", "enrollment.tasks.expire_offers", 1, 0)]
     out = StringIO()
     call_command("run_scheduler", "--once", stdout=out)
     assert "enqueued expire" in out.getvalue()
+    # It stopped: another scheduler takes over at once, not in 30 seconds.
+    assert schedule.take_lease("another-server")
     assert DBTaskResult.objects.filter(
         task_path="enrollment.tasks.expire_offers"
     ).exists()

@@ -7,6 +7,7 @@ One per app server is fine: they share a lease, and only its holder enqueues.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import signal
 import time
@@ -15,7 +16,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import DatabaseError, close_old_connections
 
-from core.schedule import process_id, tick
+from core.schedule import process_id, release_lease, tick
 
 logger = logging.getLogger(__name__)
 
@@ -26,9 +27,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--interval", type=float, default=10.0)
         parser.add_argument("--once", action="store_true")
+        parser.add_argument(
+            "--name", default="", help="How this scheduler is named in its lease."
+        )
 
-    def handle(self, *args: Any, interval: float, once: bool, **options: Any) -> None:
-        holder = process_id()
+    def handle(
+        self, *args: Any, interval: float, once: bool, name: str, **options: Any
+    ) -> None:
+        holder = f"{name}:{process_id()}" if name else process_id()
         running = True
 
         def stop(signum: int, frame: object) -> None:
@@ -52,4 +58,6 @@ class Command(BaseCommand):
             while running and slept < interval:
                 time.sleep(min(0.5, interval - slept))
                 slept += 0.5
+        with contextlib.suppress(DatabaseError):
+            release_lease(holder)
         self.stdout.write(f"Scheduler {holder} stopped")
