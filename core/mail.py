@@ -121,7 +121,7 @@ def deliver_email(
             return "already sent"
         # Another worker holds the claim: it is sending now, or it died while
         # sending. Look again when its claim lapses; never give up on it.
-        deliver_email.using(run_after=delivery.claimed_at + lease()).enqueue(
+        deliver_email.using(run_after=(delivery.claimed_at or now) + lease()).enqueue(
             key=key,
             subject=subject,
             text=text,
