@@ -167,7 +167,7 @@ def first_come_cohort(capacity: int) -> int:
     be set up); return its id."""
     from django.utils import timezone
 
-    from programs.models import Cohort, Program, Venue
+    from programs.models import Cohort, CohortQuota, FundingSource, Program, Venue
 
     program = (
         Program.objects.published()
@@ -186,6 +186,10 @@ def first_come_cohort(capacity: int) -> int:
         min_size=1,
         venue=Venue.objects.order_by("pk").first(),
         admission_mode=Cohort.AdmissionMode.FIRST_COME,
+    )
+    # All seats paid by the learner: the stream open to anyone the program admits.
+    CohortQuota.objects.create(
+        cohort=cohort, stream=FundingSource.objects.get(code="personal"), seats=capacity
     )
     return cohort.pk
 

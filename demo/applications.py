@@ -94,12 +94,14 @@ from .people import (
     phone_number,
     snils_for,
     surname_form,
+    with_stream_category,
 )
 from .plans import (
     CANCELLED,
     Anchors,
     CohortPlan,
     Step,
+    StreamPlan,
     Texts,
     at_moscow,
     cohort_plans,
@@ -211,9 +213,12 @@ class _Seeder:
         submitted_at = uniform_time(rng, low, high)
         times = timeline(rng, submitted_at, steps, anchors.pre_end, self.texts)
 
-        applicant, key, codes = self.person(rng, index, plan, status, steps)
-        if status in SEAT_OR_FINISHED:
+        seat = status in SEAT_OR_FINISHED
+        stream = plan.pick_stream(rng, seat=seat)
+        applicant, key, codes = self.person(rng, index, plan, stream, status, steps)
+        if seat:
             plan.used += 1
+            stream.used += 1
 
         # The offer fields as the services leave them after this path.
         offer_expires_at = offer_accepted_at = None
@@ -232,6 +237,7 @@ class _Seeder:
 
         application = Application(
             cohort_id=plan.id,
+            stream_id=stream.id,
             applicant=applicant,
             status=status,
             submission_key=skey,
@@ -256,9 +262,15 @@ class _Seeder:
             return max(11, plan.min_age), ADULT_AGE - 1
         return max(ADULT_AGE, plan.min_age), 65
 
-    def _birth(self, rng: random.Random, plan: CohortPlan) -> datetime.date:
+    def _birth(
+        self, rng: random.Random, plan: CohortPlan, stream: StreamPlan
+    ) -> datetime.date:
         low, high = self._age_range(plan)
+        low = max(low, stream.min_age or 0)
+        high = min(high, stream.max_age if stream.max_age is not None else high)
         age = rng.randint(low, high) if plan.pupils else adult_age(rng, low)
+        if age > high:
+            age = rng.randint(low, high)
         return birth_date_at(rng, plan.starts_on, age)
 
     def person(
@@ -266,6 +278,7 @@ class _Seeder:
         rng: random.Random,
         index: int,
         plan: CohortPlan,
+        stream: StreamPlan,
         status: str,
         steps: list[Step],
     ) -> tuple[Applicant, str, list[str]]:
@@ -277,13 +290,13 @@ class _Seeder:
         first, patronymic = given_names(rng, sex)
         if rng.random() < 0.02:
             patronymic = ""
-        birth_date = self._birth(rng, plan)
+        birth_date = self._birth(rng, plan, stream)
         key = person_key(last, first, patronymic, birth_date)
         if status in ACTIVE_STATUSES:
             # One active application per person and cohort: a namesake born
             # on the same day is born on another day instead.
             while key in plan.active_keys:
-                birth_date = self._birth(rng, plan)
+                birth_date = self._birth(rng, plan, stream)
                 key = person_key(last, first, patronymic, birth_date)
             plan.active_keys.add(key)
         age = _age(birth_date, plan.starts_on)
@@ -304,6 +317,9 @@ class _Seeder:
         )
         if age >= ADULT_AGE:
             codes = adult_categories(rng, plan.program_categories, age, sex, education)
+            codes = with_stream_category(
+                rng, codes, stream.categories, age, sex, education
+            )
             return applicant, key, codes
         # A minor applies with a parent or another legal representative.
         relation = rng.choices(

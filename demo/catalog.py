@@ -27,6 +27,7 @@ from django.db import models
 from programs.models import (
     CategoryCode,
     Cohort,
+    CohortQuota,
     Direction,
     EducationLevel,
     FundingCode,
@@ -269,6 +270,48 @@ def _upsert(
     return obj, outcome
 
 
+# How a cohort's seats are shared among its program's streams (before
+# rounding): most seats go to the budget, some are paid.
+STREAM_SHARES = {
+    FundingCode.FEDERAL: 0.7,
+    FundingCode.REGIONAL: 0.7,
+    FundingCode.EMPLOYER: 0.35,
+    FundingCode.PERSONAL: 0.3,
+    FundingCode.MATERNITY_CAPITAL: 0.1,
+}
+
+
+def quota_mix(codes: tuple[str, ...], capacity: int) -> dict[str, int]:
+    """Seats per stream code summing to ``capacity``, each stream at least one
+    seat (the largest shares first when seats are fewer than streams)."""
+    codes = tuple(sorted(codes, key=lambda c: -STREAM_SHARES[c]))[:capacity]
+    total = sum(STREAM_SHARES[c] for c in codes)
+    exact = {c: capacity * STREAM_SHARES[c] / total for c in codes}
+    seats = {c: max(1, int(exact[c])) for c in codes}
+    for code in sorted(codes, key=lambda c: exact[c] - int(exact[c]), reverse=True):
+        if sum(seats.values()) >= capacity:
+            break
+        seats[code] += 1
+    while sum(seats.values()) > capacity:
+        largest = max(seats, key=lambda c: seats[c])
+        seats[largest] -= 1
+    return seats
+
+
+def _ensure_quotas(
+    cohort: Cohort, spec: ProgramSpec, funding: dict[str, FundingSource]
+) -> bool:
+    """Give a cohort its seats by stream once (a rerun leaves them); return
+    whether anything was written."""
+    current = dict(cohort.quotas.values_list("stream__code", "seats"))
+    if current and sum(current.values()) == cohort.capacity:
+        return False
+    cohort.quotas.all().delete()
+    for code, seats in quota_mix(spec.funding, cohort.capacity).items():
+        CohortQuota.objects.create(cohort=cohort, stream=funding[code], seats=seats)
+    return True
+
+
 def _description(spec: ProgramSpec) -> str:
     return "\n\n".join(
         (*spec.description, load_catalog().closing_paragraphs[spec.kind])
@@ -342,7 +385,9 @@ def seed_catalog(*, today: datetime.date) -> dict[str, Counter[str]]:
             code = row.pop("code")
             row["program"] = program
             row["venue"] = venues[row["venue"]]
-            _, outcome = _upsert(Cohort, {"code": code}, row)
+            cohort, outcome = _upsert(Cohort, {"code": code}, row)
+            if _ensure_quotas(cohort, spec, funding) and outcome == "unchanged":
+                outcome = "updated"
             counts["cohorts"][outcome] += 1
 
     return counts

@@ -14,9 +14,9 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from enrollment.models import TRANSITIONS, Application, ApplicationStatus, StatusChange
-from enrollment.seats import annotate_seats
+from enrollment.seats import annotate_quota_seats, annotate_seats
 from enrollment.services.figures import daily_intake_agrees
-from programs.models import Cohort
+from programs.models import Cohort, CohortQuota
 
 S = ApplicationStatus
 
@@ -35,6 +35,14 @@ def check_demo_data(*, now: datetime.datetime | None = None) -> list[str]:
         problems.append(
             f"{cohort.code}: {cohort.seats_held} held and {cohort.seats_reserved} "
             f"reserved of {cohort.capacity} seats"
+        )
+    quotas = annotate_quota_seats(CohortQuota.objects.all(), now=now).filter(
+        seats_held__gt=F("seats")
+    )
+    for quota in quotas.select_related("cohort", "stream"):
+        problems.append(
+            f"{quota.cohort.code}: {quota.seats_held} held of {quota.seats} seats "
+            f"on the stream {quota.stream.code}"
         )
     queued = cohorts.filter(
         admission_mode=Cohort.AdmissionMode.FIRST_COME,

@@ -284,3 +284,20 @@ def adult_categories(
         if code not in chosen and not _conflicts(code, chosen):
             chosen.append(code)
     return chosen
+
+
+def with_stream_category(
+    rng: random.Random,
+    codes: list[str],
+    stream_codes: tuple[str, ...],
+    age: int,
+    sex: str,
+    edu: str,
+) -> list[str]:
+    """``codes`` with, first, a category that opens the stream to the person
+    (when the stream names categories and none of ``codes`` fits)."""
+    fitting = [c for c in stream_codes if _fits(c, age, sex, edu)]
+    if not stream_codes or any(c in fitting for c in codes) or not fitting:
+        return codes
+    chosen = rng.choice(fitting)
+    return [chosen, *(c for c in codes if c != chosen and not _conflicts(c, [chosen]))]

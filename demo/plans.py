@@ -16,9 +16,10 @@ from enrollment.models import (
     ACTIVE_STATUSES,
     Application,
 )
-from enrollment.seats import annotate_seats, held_q
+from enrollment.seats import annotate_quota_seats, annotate_seats, held_q
 from programs.models import (
     Cohort,
+    CohortQuota,
     ProgramKind,
 )
 
@@ -45,6 +46,23 @@ CANCELLED, PAST, CURRENT, FUTURE = "cancelled", "past", "current", "future"
 
 
 @dataclass
+class StreamPlan:
+    """One stream of a cohort: its seats for the demo and its rules."""
+
+    id: int
+    code: str
+    capacity: int  # the quota less the seats reserved for partners
+    min_age: int | None
+    max_age: int | None
+    categories: tuple[str, ...]  # empty: anyone the program admits
+    used: int = 0
+
+    @property
+    def room(self) -> int:
+        return max(self.capacity - self.used, 0)
+
+
+@dataclass
 class CohortPlan:
     """What the seeding needs of one cohort, and what it holds so far."""
 
@@ -65,10 +83,22 @@ class CohortPlan:
     weight: float
     used: int = 0  # seats held now + completed + expelled
     active_keys: set[str] = field(default_factory=set)
+    streams: list[StreamPlan] = field(default_factory=list)
 
     @property
     def full(self) -> bool:
         return self.used >= self.capacity
+
+    def pick_stream(self, rng: random.Random, *, seat: bool) -> StreamPlan:
+        """The stream of the next application: for a seat, one with room left
+        (the roomier the likelier); otherwise in proportion to the quotas."""
+        if seat:
+            options = [s for s in self.streams if s.room > 0]
+            weights = [s.room for s in options]
+        else:
+            options = self.streams
+            weights = [max(s.capacity, 1) for s in options]
+        return rng.choices(options, weights)[0]
 
 
 def _phase(cohort: Cohort, today: datetime.date) -> str:
@@ -106,6 +136,36 @@ def cohort_plans(today: datetime.date, now: datetime.datetime) -> list[CohortPla
         .annotate(n=Count("pk"))
         .values_list("cohort_id", "n")
     )
+    used_by_stream = {
+        (cohort_id, stream_id): n
+        for cohort_id, stream_id, n in Application.objects.filter(
+            held_q(now) | Q(status__in=(S.COMPLETED, S.EXPELLED))
+        )
+        .order_by()
+        .values("cohort_id", "stream_id")
+        .annotate(n=Count("pk"))
+        .values_list("cohort_id", "stream_id", "n")
+    }
+    streams: dict[int, list[StreamPlan]] = {}
+    quotas = annotate_quota_seats(
+        CohortQuota.objects.select_related("stream")
+        .prefetch_related("stream__categories")
+        .order_by("cohort", "stream__position", "stream"),
+        now=now,
+    )
+    for quota in quotas:
+        stream = quota.stream
+        streams.setdefault(quota.cohort_id, []).append(
+            StreamPlan(
+                id=stream.pk,
+                code=stream.code,
+                capacity=quota.seats - quota.seats_reserved,
+                min_age=stream.min_age,
+                max_age=stream.max_age,
+                categories=tuple(c.code for c in stream.categories.all()),
+                used=used_by_stream.get((quota.cohort_id, stream.pk), 0),
+            )
+        )
     plans = []
     for cohort in cohorts:
         program = cohort.program
@@ -138,6 +198,7 @@ def cohort_plans(today: datetime.date, now: datetime.datetime) -> list[CohortPla
                 * _demand(program.slug, program.kind, program.is_free)
                 * timing,
                 used=used.get(cohort.pk, 0),
+                streams=streams.get(cohort.pk, []),
             )
         )
     return plans

@@ -18,7 +18,7 @@ from django.db.models.functions import (
     TruncWeek,
 )
 
-from programs.models import LearnerCategory, ProgramKind
+from programs.models import BUDGET_PAYERS, LearnerCategory, Payer, ProgramKind
 
 from .models import (
     FUNNEL_COUNTERS,
@@ -154,15 +154,19 @@ def learners_by_age(applications: QuerySet[Application]) -> dict[str, int]:
 
 
 def trained_by_kind_form_funding(applications: QuerySet[Application]) -> list[tuple]:
-    """Completed learners by program kind x form of study x paid or free (the
-    shape of the federal forms 1-ПК and 1-ПО)."""
+    """Completed learners by program kind x form of study x who paid, by the
+    application's funding stream: the federal, regional and local budgets, and
+    paid (by an employer, the learner or maternity capital), the columns of
+    the federal forms 1-ПК and 1-ПО."""
     return list(
         applications.filter(status=S.COMPLETED)
         .order_by()
         .values_list("cohort__program__kind", "cohort__program__study_form")
         .annotate(
-            free=Count("pk", filter=Q(cohort__program__price=0)),
-            paid=Count("pk", filter=Q(cohort__program__price__gt=0)),
+            federal=Count("pk", filter=Q(stream__payer=Payer.FEDERAL_BUDGET)),
+            regional=Count("pk", filter=Q(stream__payer=Payer.REGIONAL_BUDGET)),
+            local=Count("pk", filter=Q(stream__payer=Payer.LOCAL_BUDGET)),
+            paid=Count("pk", filter=~Q(stream__payer__in=BUDGET_PAYERS)),
         )
         .order_by("cohort__program__kind", "cohort__program__study_form")
     )
@@ -185,9 +189,7 @@ def centre_indicators(applications: QuerySet[Application]) -> dict[str, int]:
         .distinct()
         .count(),
         "trained_for_employers": applications.filter(status=S.COMPLETED)
-        .filter(
-            Q(cohort__program__funding_sources__code="employer") | ~Q(employer_inn="")
-        )
+        .filter(Q(stream__payer=Payer.EMPLOYER) | ~Q(employer_inn=""))
         .values("pk")
         .distinct()
         .count(),

@@ -1,19 +1,23 @@
 """What a seat is: one definition, for the seat engine, the catalog, the admin,
 the reports and the demo loader.
 
-A cohort's seats at a moment come in three numbers, counted from live rows and
-never stored:
+A cohort offers its seats per funding stream (``programs.CohortQuota``: say 15
+on the federal project, 6 paid); its capacity is the sum. On each stream, at a
+moment, counted from live rows and never stored:
 
-- **held**: seats people hold: enrolled, studying, or offered (an offer that is
-  accepted, or not yet expired). A held seat is a learner, or nearly one.
-- **reserved**: seats an active reservation (``release_on`` after today) still
-  keeps for its employer's employees: per reservation, its seats less the
-  seats that employer's people hold, never below zero.
-- **open**: seats anyone else may still get: capacity less held less reserved,
-  never below zero.
+- **held**: seats people on that stream hold: enrolled, studying, or offered
+  (an offer that is accepted, or not yet expired). A held seat is a learner,
+  or nearly one.
+- **reserved**: seats an active reservation on that stream (``release_on``
+  after today) still keeps for its employer's employees: per reservation, its
+  seats less the seats that employer's people hold on the stream, never below
+  zero.
+- **open**: seats anyone else eligible for the stream may still get: the
+  stream's quota less held less reserved, never below zero.
 
-Each number is here twice: as an SQL expression to annotate a queryset of
-cohorts (``annotate_seats``), and in Python for one cohort at hand
+A cohort's numbers are the sums over its streams. Each is here twice: as SQL
+expressions to annotate a queryset of cohorts (``annotate_seats``) or of
+quotas (``annotate_quota_seats``), and in Python for one cohort at hand
 (``count_seats``), which the engine uses under the cohort's lock.
 """
 
@@ -37,7 +41,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
-from programs.models import Cohort
+from programs.models import Cohort, CohortQuota
 
 from .models import Application, ApplicationStatus, SeatReservation
 
@@ -76,18 +80,15 @@ def _held_subquery(now: datetime.datetime, **match: OuterRef) -> Subquery:
     return Subquery(held, output_field=IntegerField())
 
 
-def held_expression(now: datetime.datetime) -> Coalesce:
-    """A cohort annotation: seats held at ``now``."""
-    return Coalesce(_held_subquery(now, cohort=OuterRef("pk")), 0)
-
-
-def reserved_expression(now: datetime.datetime) -> Coalesce:
-    """A cohort annotation: seats active reservations still keep at ``now``."""
+def _reserved_subquery(now: datetime.datetime, **match: OuterRef) -> Subquery:
     used_by_employer = _held_subquery(
-        now, cohort=OuterRef("cohort"), employer_inn=OuterRef("employer_inn")
+        now,
+        cohort=OuterRef("cohort"),
+        stream=OuterRef("stream"),
+        employer_inn=OuterRef("employer_inn"),
     )
     unused = (
-        SeatReservation.objects.filter(cohort=OuterRef("pk"))
+        SeatReservation.objects.filter(**match)
         .filter(active_reservation_q(now))
         .annotate(unused=Greatest(F("seats") - Coalesce(used_by_employer, 0), 0))
         .order_by()
@@ -95,7 +96,46 @@ def reserved_expression(now: datetime.datetime) -> Coalesce:
         .annotate(total=Sum("unused"))
         .values("total")
     )
-    return Coalesce(Subquery(unused, output_field=IntegerField()), 0)
+    return Subquery(unused, output_field=IntegerField())
+
+
+def held_expression(now: datetime.datetime) -> Coalesce:
+    """A cohort annotation: seats held at ``now``, on every stream."""
+    return Coalesce(_held_subquery(now, cohort=OuterRef("pk")), 0)
+
+
+def reserved_expression(now: datetime.datetime) -> Coalesce:
+    """A cohort annotation: seats active reservations still keep at ``now``."""
+    return Coalesce(_reserved_subquery(now, cohort=OuterRef("pk")), 0)
+
+
+def annotate_quota_seats(
+    quotas: QuerySet[CohortQuota], *, now: datetime.datetime | None = None
+) -> QuerySet[CohortQuota]:
+    """Annotate quotas with ``seats_held``, ``seats_reserved`` and
+    ``seats_open`` on their stream as of ``now``."""
+    now = now or timezone.now()
+    match = {"cohort": OuterRef("cohort"), "stream": OuterRef("stream")}
+    return quotas.annotate(
+        seats_held=Coalesce(_held_subquery(now, **match), 0),
+        seats_reserved=Coalesce(_reserved_subquery(now, **match), 0),
+    ).annotate(
+        seats_open=Greatest(
+            F("seats") - F("seats_held") - F("seats_reserved"), Value(0)
+        )
+    )
+
+
+def open_expression(now: datetime.datetime) -> Coalesce:
+    """A cohort annotation: seats open at ``now``, the sum over its streams."""
+    per_stream = (
+        annotate_quota_seats(CohortQuota.objects.filter(cohort=OuterRef("pk")), now=now)
+        .order_by()
+        .values("cohort")
+        .annotate(total=Sum("seats_open"))
+        .values("total")
+    )
+    return Coalesce(Subquery(per_stream, output_field=IntegerField()), 0)
 
 
 def annotate_seats(
@@ -104,11 +144,9 @@ def annotate_seats(
     """Annotate ``seats_held``, ``seats_reserved`` and ``seats_open`` as of ``now``."""
     now = now or timezone.now()
     return cohorts.annotate(
-        seats_held=held_expression(now), seats_reserved=reserved_expression(now)
-    ).annotate(
-        seats_open=Greatest(
-            F("capacity") - F("seats_held") - F("seats_reserved"), Value(0)
-        )
+        seats_held=held_expression(now),
+        seats_reserved=reserved_expression(now),
+        seats_open=open_expression(now),
     )
 
 
@@ -116,12 +154,12 @@ def annotate_seats(
 
 
 @dataclass
-class Seats:
-    """One cohort's seats, counted at a moment; ``take`` follows an allocation."""
+class StreamSeats:
+    """One stream's seats in a cohort; ``take`` follows an allocation."""
 
-    capacity: int
-    held: int
-    # Per employer with an active reservation: the seats it still keeps.
+    quota: int
+    held: int = 0
+    # Per employer with an active reservation on the stream: the seats it keeps.
     reserved_for: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -130,7 +168,7 @@ class Seats:
 
     @property
     def open(self) -> int:
-        return max(self.capacity - self.held - self.reserved, 0)
+        return max(self.quota - self.held - self.reserved, 0)
 
     def can_take(self, employer_inn: str) -> bool:
         """May a person employed by ``employer_inn`` (or "") get a seat now?"""
@@ -146,22 +184,66 @@ class Seats:
         self.held += 1
 
 
+@dataclass
+class Seats:
+    """One cohort's seats, counted at a moment, by stream (its id)."""
+
+    streams: dict[int, StreamSeats] = field(default_factory=dict)
+
+    def on(self, stream_id: int) -> StreamSeats:
+        """The seats of one stream (none if the cohort does not offer it)."""
+        return self.streams.get(stream_id) or StreamSeats(quota=0)
+
+    @property
+    def capacity(self) -> int:
+        return sum(s.quota for s in self.streams.values())
+
+    @property
+    def held(self) -> int:
+        return sum(s.held for s in self.streams.values())
+
+    @property
+    def reserved(self) -> int:
+        return sum(s.reserved for s in self.streams.values())
+
+    @property
+    def open(self) -> int:
+        return sum(s.open for s in self.streams.values())
+
+    def can_take(self, stream_id: int, employer_inn: str) -> bool:
+        return self.on(stream_id).can_take(employer_inn)
+
+    def anyone_can_take(self) -> bool:
+        return any(s.anyone_can_take() for s in self.streams.values())
+
+    def take(self, stream_id: int, employer_inn: str) -> None:
+        self.streams.setdefault(stream_id, StreamSeats(quota=0)).take(employer_inn)
+
+
 def count_seats(cohort: Cohort, *, now: datetime.datetime | None = None) -> Seats:
-    """Count ``cohort``'s seats at ``now`` from its rows (two queries)."""
+    """Count ``cohort``'s seats at ``now`` from its rows (three queries)."""
     now = now or timezone.now()
+    seats = Seats(
+        {
+            stream_id: StreamSeats(quota=quota)
+            for stream_id, quota in CohortQuota.objects.filter(
+                cohort=cohort
+            ).values_list("stream_id", "seats")
+        }
+    )
     holders = Counter(
         Application.objects.filter(cohort=cohort)
         .filter(held_q(now))
-        .values_list("employer_inn", flat=True)
+        .values_list("stream_id", "employer_inn")
     )
+    for (stream_id, _inn), count in holders.items():
+        seats.streams.setdefault(stream_id, StreamSeats(quota=0)).held += count
     reservations = SeatReservation.objects.filter(cohort=cohort).filter(
         active_reservation_q(now)
     )
-    return Seats(
-        capacity=cohort.capacity,
-        held=sum(holders.values()),
-        reserved_for={
-            inn: max(seats - holders.get(inn, 0), 0)
-            for inn, seats in reservations.values_list("employer_inn", "seats")
-        },
-    )
+    for stream_id, inn, kept in reservations.values_list(
+        "stream_id", "employer_inn", "seats"
+    ):
+        stream = seats.streams.setdefault(stream_id, StreamSeats(quota=0))
+        stream.reserved_for[inn] = max(kept - holders.get((stream_id, inn), 0), 0)
+    return seats

@@ -22,7 +22,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from programs.models import Cohort, EducationLevel
+from programs import eligibility
+from programs.models import Cohort, EducationLevel, FundingSource, StreamDocument
 
 from .models import (
     Applicant,
@@ -44,12 +45,30 @@ def waiting_list(cohort: Cohort) -> QuerySet[Application]:
     )
 
 
+def situation_of(applicant: Applicant) -> eligibility.Situation:
+    """What the rules of the streams read of an applicant."""
+    return eligibility.Situation(
+        birth_date=applicant.birth_date,
+        education_level=applicant.education_level,
+        categories=frozenset(c.code for c in applicant.categories.all()),
+    )
+
+
+def stream_verdict(application: Application) -> eligibility.Verdict:
+    """The rules of the application's stream applied to its applicant now."""
+    cohort = application.cohort
+    return eligibility.check_stream(
+        application.stream,
+        cohort.program,
+        cohort.starts_on,
+        situation_of(application.applicant),
+    )
+
+
 def required_document_kinds(application: Application) -> list[str]:
-    """What the applicant must upload for this program."""
-    kinds: list[str] = [DocumentKind.PASSPORT]
-    if application.cohort.program.required_education != EducationLevel.NONE:
-        kinds.append(DocumentKind.EDUCATION)
-    return kinds
+    """What the applicant must upload: the program's papers, and those of the
+    stream and the category it is granted by."""
+    return stream_verdict(application).documents
 
 
 def current_consent_texts() -> list[ConsentText]:
@@ -68,11 +87,16 @@ def application_by_token(token: str) -> Application:
 
 
 def waitlist_position(application: Application) -> int | None:
-    """1 for the first person waiting; None when not on the waiting list."""
+    """1 for the first person waiting on the application's stream; None when
+    not on the waiting list."""
     if application.status != S.WAITLISTED:
         return None
     ahead = (
-        Application.objects.filter(cohort_id=application.cohort_id, status=S.WAITLISTED)
+        Application.objects.filter(
+            cohort_id=application.cohort_id,
+            stream_id=application.stream_id,
+            status=S.WAITLISTED,
+        )
         .filter(
             Q(submitted_at__lt=application.submitted_at)
             | Q(submitted_at=application.submitted_at, pk__lt=application.pk)
@@ -138,6 +162,37 @@ def with_office_flags(applications: QuerySet[Application]) -> QuerySet[Applicati
     has_passport = Exists(usable.filter(kind=DocumentKind.PASSPORT))
     has_education = Exists(usable.filter(kind=DocumentKind.EDUCATION))
     needs_education = ~Q(cohort__program__required_education=EducationLevel.NONE)
+    # The stream's papers: those of everyone on it, and those of one category
+    # the applicant claims (the rules in Python: programs.eligibility).
+    shown = Document.objects.filter(application=OuterRef(OuterRef("pk"))).exclude(
+        status=Document.Status.REJECTED
+    )
+    lacking = StreamDocument.objects.exclude(
+        Exists(shown.filter(kind=OuterRef("kind")))
+    )
+    stream_papers = ~Exists(
+        lacking.filter(stream=OuterRef("stream"), category__isnull=True)
+    )
+    category_shown = Document.objects.filter(
+        application=OuterRef(OuterRef(OuterRef("pk")))
+    ).exclude(status=Document.Status.REJECTED)
+    category_papers = ~Exists(
+        FundingSource.categories.through.objects.filter(
+            fundingsource=OuterRef("stream")
+        )
+    ) | Exists(
+        Applicant.categories.through.objects.filter(
+            applicant=OuterRef("applicant"),
+            learnercategory__streams=OuterRef("stream"),
+        ).exclude(
+            Exists(
+                StreamDocument.objects.filter(
+                    stream=OuterRef(OuterRef("stream")),
+                    category=OuterRef("learnercategory"),
+                ).exclude(Exists(category_shown.filter(kind=OuterRef("kind"))))
+            )
+        )
+    )
     other_person = Application.objects.exclude(applicant=OuterRef("applicant"))
     duplicate = (
         Exists(other_person.filter(email_key=OuterRef("email_key")))
@@ -153,8 +208,11 @@ def with_office_flags(applications: QuerySet[Application]) -> QuerySet[Applicati
     )
     return applications.annotate(
         documents_complete=Case(
-            When(needs_education, then=has_passport & has_education),
-            default=has_passport,
+            When(
+                needs_education,
+                then=has_passport & has_education & stream_papers & category_papers,
+            ),
+            default=has_passport & stream_papers & category_papers,
             output_field=BooleanField(),
         ),
         possible_duplicate=ExpressionWrapper(duplicate, output_field=BooleanField()),

@@ -76,6 +76,10 @@ def apply(request: HttpRequest, cohort_id: int) -> HttpResponse:
                     evidence=_evidence(request),
                     language=get_language() or "ru",
                     employer_inn=form.cleaned_data.get("employer_inn", ""),
+                    stream_id=form.stream_id(),
+                    accepts_other_streams=form.cleaned_data.get(
+                        "accepts_other_streams", False
+                    ),
                 )
             except services.DuplicateApplication as error:
                 if error.existing is not None:

@@ -15,8 +15,10 @@ from enrollment import services
 from enrollment.models import ConsentText
 from programs.models import (
     Cohort,
+    CohortQuota,
     Direction,
     EducationLevel,
+    FundingSource,
     Program,
     ProgramKind,
     StudyForm,
@@ -63,9 +65,6 @@ class VenueFactory(factory.django.DjangoModelFactory):
 
 
 class CohortFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Cohort
-
     program = factory.SubFactory(ProgramFactory)
     code = factory.Sequence(lambda n: f"GR-{n:04d}")
     starts_on = factory.LazyFunction(
@@ -81,6 +80,28 @@ class CohortFactory(factory.django.DjangoModelFactory):
     schedule = "Пн, Ср, Пт 18:00–21:00"
     admission_mode = Cohort.AdmissionMode.REVIEW
     status = Cohort.Status.OPEN
+
+    class Meta:
+        model = Cohort
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def quotas(obj, create, extracted, **kwargs):
+        """Seats by stream code, e.g. ``quotas={"federal": 5, "personal": 3}``
+        (the capacity becomes their sum); by default all seats are paid by the
+        learner, the stream open to anyone the program admits."""
+        if not create:
+            return
+        wanted = extracted or {"personal": obj.capacity}
+        for code, seats in wanted.items():
+            CohortQuota.objects.create(
+                cohort=obj, stream=FundingSource.objects.get(code=code), seats=seats
+            )
+        total = sum(wanted.values())
+        if total != obj.capacity:
+            obj.capacity = total
+            obj.min_size = min(obj.min_size, total)
+            obj.save(update_fields=["capacity", "min_size"])
 
 
 # --- Enrollment ---------------------------------------------------------------
@@ -134,8 +155,20 @@ def required_consents() -> list[int]:
     )
 
 
+def stream(code: str) -> FundingSource:
+    return FundingSource.objects.get(code=code)
+
+
 def submit(
-    cohort, *, data=None, documents=(), key=None, consent_mailing=False, **overrides
+    cohort,
+    *,
+    data=None,
+    documents=(),
+    key=None,
+    consent_mailing=False,
+    stream_code=None,
+    accepts_other_streams=False,
+    **overrides,
 ):
     """Submit an application through the service, as the public form does."""
     consents = required_consents()
@@ -152,4 +185,6 @@ def submit(
         consent_text_ids=consents,
         documents=documents,
         evidence=services.Evidence(ip_address="203.0.113.7", user_agent="pytest"),
+        stream_id=stream(stream_code).pk if stream_code else None,
+        accepts_other_streams=accepts_other_streams,
     )

@@ -70,7 +70,7 @@ class Report:
     def cohorts(self) -> QuerySet[Cohort]:
         """Cohorts starting in the period, of the programs the filters leave."""
         cohorts = Cohort.objects.exclude(status=Cohort.Status.CANCELLED).filter(
-            **self.form.program_filters("")
+            **self.form.program_filters("", "quotas__stream")
         )
         if self.period.start:
             cohorts = cohorts.filter(
@@ -259,21 +259,25 @@ def trained(report: Report) -> Table:
         [
             str(_("Kind")),
             str(_("Form of study")),
-            str(_("Free for the learner")),
-            str(_("Paid")),
+            str(_("Federal budget")),
+            str(_("Regional budget")),
+            str(_("Local budget")),
+            str(_("Paid (employer, learner, maternity capital)")),
             str(_("Total")),
         ],
+        wide=True,
     )
-    for kind, form, free, paid in enrollment_reports.trained_by_kind_form_funding(
-        report.applications
-    ):
+    rows = enrollment_reports.trained_by_kind_form_funding(report.applications)
+    for kind, form, federal, regional, local, paid in rows:
         table.rows.append(
             [
                 str(ProgramKind(kind).label),
                 str(StudyForm(form).label),
-                free,
+                federal,
+                regional,
+                local,
                 paid,
-                free + paid,
+                federal + regional + local + paid,
             ]
         )
     return table

@@ -75,7 +75,7 @@ class ReportForm(forms.Form):
         label=_("Program"), queryset=Program.objects.order_by("title"), required=False
     )
     funding = forms.ModelChoiceField(
-        label=_("Funding"), queryset=FundingSource.objects.all(), required=False
+        label=_("Funding stream"), queryset=FundingSource.objects.all(), required=False
     )
     group = forms.ChoiceField(
         label=_("Applications over time"),
@@ -101,22 +101,26 @@ class ReportForm(forms.Form):
             first, last = preset_days(data.get("preset") or "all", today)
         return period_of_days(first, last)
 
-    def program_filters(self, cohort: str) -> dict:
+    def program_filters(self, cohort: str, stream: str) -> dict:
         """Lookups for the direction, program and funding filters, from the
-        model the report reads through the path to its cohort (``cohort``)."""
+        model the report reads through the path to its cohort (``cohort``)
+        and to its funding stream (``stream``: an application's own stream,
+        or a cohort's quotas)."""
         data = self.valid_data()
         program = f"{cohort}__program" if cohort else "program"
         lookups = {
             f"{program}__direction": data.get("direction"),
             program: data.get("program"),
-            f"{program}__funding_sources": data.get("funding"),
+            stream: data.get("funding"),
         }
         return {lookup: value for lookup, value in lookups.items() if value}
 
     def applications(self, today: datetime.date) -> QuerySet[Application]:
         """The applications the report is about: submitted in the period, filtered."""
         period = self.period(today)
-        applications = Application.objects.filter(**self.program_filters("cohort"))
+        applications = Application.objects.filter(
+            **self.program_filters("cohort", "stream")
+        )
         if period.start:
             applications = applications.filter(submitted_at__gte=period.start)
         if period.end:
@@ -127,7 +131,7 @@ class ReportForm(forms.Form):
         """The daily intake figures of the same applications (the period's bounds
         are Moscow midnights, so whole days of submission)."""
         period = self.period(today)
-        daily = DailyIntake.objects.filter(**self.program_filters("cohort"))
+        daily = DailyIntake.objects.filter(**self.program_filters("cohort", "stream"))
         if period.start:
             daily = daily.filter(day__gte=timezone.localdate(period.start))
         if period.end:
@@ -138,7 +142,7 @@ class ReportForm(forms.Form):
         """Documents issued in the period (by date of issue), filtered alike."""
         period = self.period(today)
         completions = Completion.objects.filter(
-            **self.program_filters("application__cohort")
+            **self.program_filters("application__cohort", "application__stream")
         )
         if period.start:
             completions = completions.filter(

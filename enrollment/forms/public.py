@@ -13,15 +13,18 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
 from core.forms import DateField
 from core.identifiers import normalize_snils, validate_snils
-from programs.models import Cohort, EducationLevel, LearnerCategory
+from programs import eligibility
+from programs.models import Cohort, EducationLevel, FundingSource, LearnerCategory
 
 from .. import selectors, services
 from ..models import DocumentKind, Relation, Sex
+from ..seats import annotate_quota_seats
 
 DOCUMENT_FIELDS = {
     DocumentKind.PASSPORT: "document_passport",
@@ -181,15 +184,72 @@ class ApplicationForm(HoneypotMixin, forms.Form):
     representative_email = forms.EmailField(
         label=_("Their e-mail"), max_length=EMAIL_MAX_LENGTH, required=False
     )
+    stream = forms.ModelChoiceField(
+        label=_("Who pays for the training"),
+        queryset=FundingSource.objects.none(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={
+            "required": _("Please choose how the training will be paid for.")
+        },
+    )
+    accepts_other_streams = forms.BooleanField(
+        label=_(
+            "If the chosen stream has no free seat, offer me a seat on another "
+            "stream I may use"
+        ),
+        required=False,
+    )
     document_passport = DocumentField(label=_("Passport or birth certificate"))
     document_education = DocumentField(label=_("Education document"))
     document_snils = DocumentField(label=_("Scan of the СНИЛС card"))
     document_other = DocumentField(label=_("Other document"))
+    document_category = DocumentField(
+        label=_("Document confirming your category"),
+        help_text=_(
+            "For a free stream: for example, the certificate of registration with "
+            "the employment service. PDF, JPEG or PNG, up to 10 MB."
+        ),
+    )
     submission_key = forms.UUIDField(widget=forms.HiddenInput)
 
     def __init__(self, *args, cohort: Cohort, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.cohort = cohort
+        program = cohort.program
+        self.quotas = {
+            q.stream_id: q
+            for q in annotate_quota_seats(cohort.quotas.select_related("stream"))
+        }
+        self.streams = eligibility.cohort_streams(cohort)
+        stream_field = self.fields["stream"]
+        stream_field.queryset = FundingSource.objects.filter(
+            pk__in=[s.pk for s in self.streams]
+        ).order_by("position", "pk")
+        stream_field.label_from_instance = self.stream_label
+        if len(self.streams) == 1:
+            # The only stream: chosen already (the service takes it if none is sent).
+            stream_field.initial = self.streams[0].pk
+            stream_field.required = False
+        else:
+            stream_field.help_text = _(
+                "Free streams are for the categories they name; you can check "
+                "on the program page whether you may study for free."
+            )
+        multiple = len(self.streams) > 1
+        if not multiple:
+            del self.fields["accepts_other_streams"]
+        self.fields["categories"].queryset = eligibility.offered_categories(
+            program, self.streams
+        )
+        self.fields["birth_date"].help_text = _(
+            "On the first day of the group, %(date)s, you must be at least "
+            "%(age)s years old."
+        ) % {"date": cohort.starts_on.strftime("%d.%m.%Y"), "age": program.min_age}
+        if program.required_education != EducationLevel.NONE:
+            self.fields["education_level"].help_text = _(
+                "The program requires at least: %(level)s."
+            ) % {"level": EducationLevel(program.required_education).label}
         reservations = list(
             cohort.reservations.filter(release_on__gt=timezone.localdate()).order_by(
                 "employer_name"
@@ -252,6 +312,11 @@ class ApplicationForm(HoneypotMixin, forms.Form):
                 ),
             ),
             Fieldset(
+                _("Funding"),
+                "stream",
+                *(["accepts_other_streams"] if multiple else []),
+            ),
+            Fieldset(
                 _("Education and category"),
                 *(["employer_inn"] if reservations else []),
                 Div(
@@ -298,6 +363,7 @@ class ApplicationForm(HoneypotMixin, forms.Form):
                     Div("document_passport", css_class="col-md-6"),
                     Div("document_education", css_class="col-md-6"),
                     Div("document_snils", css_class="col-md-6"),
+                    Div("document_category", css_class="col-md-6"),
                     Div("document_other", css_class="col-md-6"),
                     css_class="row",
                 ),
@@ -331,11 +397,36 @@ class ApplicationForm(HoneypotMixin, forms.Form):
             # that already has an error keeps that one.
             try:
                 services.check_applicant_fits(self.applicant_data(), self.cohort)
+                if data.get("stream"):
+                    services.choose_stream(
+                        self.cohort, self.applicant_data(), data["stream"].pk
+                    )
             except ValidationError as error:
                 for field, messages in error.error_dict.items():
                     if field not in self.errors:
                         self.add_error(field, messages)
         return data
+
+    def stream_id(self) -> int | None:
+        stream = self.cleaned_data.get("stream")
+        return stream.pk if stream else None
+
+    def stream_label(self, stream: FundingSource) -> str:
+        """The stream with its rules and the seats it has open now."""
+        quota = self.quotas.get(stream.pk)
+        open_seats = quota.seats_open if quota is not None else 0
+        seats = (
+            ngettext("%(count)s seat open", "%(count)s seats open", open_seats)
+            % {"count": open_seats}
+            if open_seats
+            else gettext("no seats open: the waiting list")
+        )
+        return format_html(
+            '{}<span class="d-block small text-muted">{} · {}</span>',
+            stream.name,
+            eligibility.stream_requirements(stream),
+            seats,
+        )
 
     def applicant_data(self) -> services.ApplicantData:
         data = self.cleaned_data
@@ -358,11 +449,31 @@ class ApplicationForm(HoneypotMixin, forms.Form):
         )
 
     def documents(self) -> list[tuple[str, object]]:
-        return [
+        files = [
             (kind, self.cleaned_data[name])
             for kind, name in DOCUMENT_FIELDS.items()
             if self.cleaned_data.get(name)
         ]
+        if self.cleaned_data.get("document_category"):
+            files.append(
+                (self.category_document_kind(), self.cleaned_data["document_category"])
+            )
+        return files
+
+    def category_document_kind(self) -> str:
+        """The kind of the category's paper: the first one the chosen stream
+        asks of this person beyond the program's own."""
+        stream = self.cleaned_data.get("stream")
+        if stream is None:
+            return DocumentKind.OTHER
+        verdict = eligibility.check_stream(
+            stream,
+            self.cohort.program,
+            self.cohort.starts_on,
+            services.situation(self.applicant_data()),
+        )
+        extra = [k for k in verdict.documents if k not in DOCUMENT_FIELDS]
+        return extra[0] if extra else DocumentKind.OTHER
 
     def consent_text_ids(self) -> list[int]:
         return [

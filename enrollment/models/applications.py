@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from programs.models import Cohort
+from programs.models import Cohort, FundingSource
 
 from .people import Applicant
 from .statuses import ACTIVE_STATUSES, TRANSITIONS, ApplicationStatus
@@ -37,6 +37,21 @@ class Application(models.Model):
         on_delete=models.PROTECT,
         related_name="applications",
         verbose_name=_("applicant"),
+    )
+    # The funding stream whose seat the application asks for (and holds).
+    stream = models.ForeignKey(
+        FundingSource,
+        on_delete=models.PROTECT,
+        related_name="applications",
+        verbose_name=_("funding stream"),
+    )
+    accepts_other_streams = models.BooleanField(
+        _("accepts a seat on another stream"),
+        default=False,
+        help_text=_(
+            "The applicant agreed to be offered a seat on another stream they may "
+            "use, when their own has none free."
+        ),
     )
     status = models.CharField(
         _("status"), max_length=16, choices=ApplicationStatus, default=S.SUBMITTED

@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from programs.models import PaperKind
+
 from .applications import Application
 
 
@@ -25,11 +27,9 @@ def document_path(instance: Document, filename: str) -> str:
     return f"documents/{today:%Y/%m}/{uuid.uuid4().hex}"
 
 
-class DocumentKind(models.TextChoices):
-    PASSPORT = "passport", _("Passport or birth certificate")
-    EDUCATION = "education", _("Education document")
-    SNILS = "snils", _("СНИЛС")
-    OTHER = "other", _("Other document")
+# The papers an applicant shows are the catalog's vocabulary: the streams say
+# which they ask for (programs.StreamDocument).
+DocumentKind = PaperKind
 
 
 class Document(models.Model):
@@ -44,7 +44,7 @@ class Document(models.Model):
         related_name="documents",
         verbose_name=_("application"),
     )
-    kind = models.CharField(_("kind"), max_length=16, choices=DocumentKind)
+    kind = models.CharField(_("kind"), max_length=32, choices=DocumentKind)
     file = models.FileField(
         _("file"), storage=private_storage, upload_to=document_path, max_length=200
     )

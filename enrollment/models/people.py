@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 from simple_history.models import HistoricalRecords
 
+from core.dates import age_on
 from programs.models import EducationLevel, LearnerCategory
 
 
@@ -22,12 +23,6 @@ def normalize_name(value: str) -> str:
 def person_key(last_name: str, first_name: str, patronymic: str, birth_date) -> str:
     name = normalize_name(f"{last_name} {first_name} {patronymic}")
     return f"{name}|{birth_date.isoformat()}"
-
-
-def age_on(birth_date: datetime.date, day: datetime.date) -> int:
-    """Full years of a person born on ``birth_date`` on ``day``."""
-    before_birthday = (day.month, day.day) < (birth_date.month, birth_date.day)
-    return day.year - birth_date.year - before_birthday
 
 
 class Sex(models.TextChoices):
@@ -116,8 +111,4 @@ class Applicant(models.Model):
         )
 
     def age_on(self, day: datetime.date) -> int:
-        before_birthday = (day.month, day.day) < (
-            self.birth_date.month,
-            self.birth_date.day,
-        )
-        return day.year - self.birth_date.year - before_birthday
+        return age_on(self.birth_date, day)

@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from programs.models import Cohort
+from programs.models import Cohort, FundingSource
 
 from .statuses import ApplicationStatus
 
@@ -29,6 +29,13 @@ class SeatReservation(models.Model):
         on_delete=models.CASCADE,
         related_name="reservations",
         verbose_name=_("cohort"),
+    )
+    stream = models.ForeignKey(
+        FundingSource,
+        on_delete=models.PROTECT,
+        related_name="reservations",
+        verbose_name=_("funding stream"),
+        help_text=_("The stream whose seats are set aside."),
     )
     employer_inn = models.CharField(_("employer's ИНН"), max_length=12)
     employer_name = models.CharField(_("employer"), max_length=255)
@@ -57,8 +64,9 @@ class SeatReservation(models.Model):
 
 
 class DailyIntake(models.Model):
-    """Applications submitted on one day (Moscow time) to one cohort, and how many
-    of them have reached each stage of the funnel since.
+    """Applications submitted on one day (Moscow time) to one cohort on one
+    funding stream, and how many of them have reached each stage of the funnel
+    since.
 
     Kept by the services with every submission and change of status, in the same
     transaction, so the report's funnel and applications over time add up a few
@@ -73,6 +81,12 @@ class DailyIntake(models.Model):
         related_name="daily_intake",
         verbose_name=_("cohort"),
     )
+    stream = models.ForeignKey(
+        FundingSource,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("funding stream"),
+    )
     submitted = models.PositiveIntegerField(_("submitted"), default=0)
     reviewed = models.PositiveIntegerField(_("reviewed"), default=0)
     offered = models.PositiveIntegerField(_("offered"), default=0)
@@ -80,12 +94,13 @@ class DailyIntake(models.Model):
     completed = models.PositiveIntegerField(_("completed"), default=0)
 
     class Meta:
-        ordering = ["day", "cohort"]
+        ordering = ["day", "cohort", "stream"]
         verbose_name = _("daily intake")
         verbose_name_plural = _("daily intake")
         constraints = [
             models.UniqueConstraint(
-                fields=["day", "cohort"], name="daily_intake_one_per_day_and_cohort"
+                fields=["day", "cohort", "stream"],
+                name="daily_intake_one_per_day_cohort_stream",
             ),
         ]
 

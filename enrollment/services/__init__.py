@@ -6,14 +6,15 @@
 - ``transitions``: the applicant's and the staff's steps;
 - ``submission``: applying, the rules an applicant must meet, documents;
 - ``files``: what a file must be to be kept;
-- ``cohorts``: staff changes to a cohort (capacity, cancelling);
+- ``cohorts``: staff changes to a cohort (seats by stream, cancelling);
+- ``streams``: an application moved to another funding stream;
 - ``people``: staff corrections to an applicant;
 - ``office``: documents checked, notes, completion, employment, merging;
 - ``privacy``: consents withdrawn, personal data exported and anonymised;
 - ``figures``: the daily intake figures the reports sum.
 """
 
-from .cohorts import cancel_cohort, update_cohort
+from .cohorts import cancel_cohort, quota_field, update_cohort
 from .files import ALLOWED_CONTENT_TYPES, check_file
 from .office import (
     IssuedDocument,
@@ -29,13 +30,16 @@ from .office import (
 from .people import correct_applicant
 from .seats import accept_offer, cancel_reservation, expire_offers, reserve_seats
 from .status import Actor
+from .streams import change_stream
 from .submission import (
     ApplicantData,
     DuplicateApplication,
     Evidence,
     check_applicant_fits,
     check_cohort_accepts,
+    choose_stream,
     send_links_later,
+    situation,
     submit_application,
     upload_document,
 )
@@ -62,9 +66,11 @@ __all__ = [
     "add_note",
     "cancel_cohort",
     "cancel_reservation",
+    "change_stream",
     "check_applicant_fits",
     "check_cohort_accepts",
     "check_file",
+    "choose_stream",
     "complete_studies",
     "correct_applicant",
     "decline_offer",
@@ -72,6 +78,7 @@ __all__ = [
     "expel",
     "expire_offers",
     "merge_applicants",
+    "quota_field",
     "record_employment",
     "reject_application",
     "reject_document",
@@ -79,6 +86,7 @@ __all__ = [
     "return_to_waitlist",
     "send_links_later",
     "send_message",
+    "situation",
     "start_studies",
     "submit_application",
     "take_into_review",

@@ -1,16 +1,21 @@
-"""Staff changes to a cohort that touch its seats: capacity, opening and
-closing, cancelling. The cohort's fields with no rule (dates, venue, schedule)
-are edited in the admin's form; these are not."""
+"""Staff changes to a cohort that touch its seats: seats by stream (the
+capacity is their sum), opening and closing, cancelling. The cohort's fields
+with no rule (dates, venue, schedule) are edited in the admin's form; these
+are not."""
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Mapping
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.history import audit_as
-from programs.models import Cohort
+from programs.models import Cohort, CohortQuota, FundingSource
 
 from ..models import ACTIVE_STATUSES, ApplicationStatus
 from ..seats import count_seats
@@ -20,20 +25,31 @@ from .status import Actor, change_status
 S = ApplicationStatus
 
 
+def quota_field(stream_id: int) -> str:
+    """The name under which a stream's seats are given and refused."""
+    return f"stream_{stream_id}"
+
+
 def update_cohort(
     *,
     cohort: Cohort,
     actor: Actor,
     capacity: int | None = None,
+    quotas: Mapping[int, int] | None = None,
     status: str | None = None,
     reason: str = "",
 ) -> Cohort:
-    """Change a cohort's capacity, or open or close it to applications.
+    """Change a cohort's seats by stream, or open or close it to applications.
 
-    Under the cohort's lock: a capacity never below the minimum size, nor
-    below the seats held and kept for partners (ValidationError naming
-    them); more seats are offered at once
-    to the people waiting. Cancelling is ``cancel_cohort``, not this.
+    ``quotas`` maps every stream the cohort is to offer (its id) to its seats;
+    a stream left out or given 0 seats is removed. ``capacity`` is the short
+    form for a cohort with one stream. Under the cohort's lock: no stream
+    below the seats held and kept for partners on it, no stream removed while
+    applications are active on it or seats are reserved on it, and the
+    capacity (the sum) never below the minimum size: each refusal a
+    ValidationError naming the stream's field (``quota_field``). More seats
+    are offered at once to the people waiting. Cancelling is
+    ``cancel_cohort``, not this.
     """
     if status not in (None, Cohort.Status.OPEN, Cohort.Status.CLOSED):
         raise ValidationError(
@@ -49,35 +65,30 @@ def update_cohort(
             )
         now = timezone.now()
         changed = []
-        if capacity is not None and capacity != cohort.capacity:
-            if capacity < max(cohort.min_size, 1):
+        current = {q.stream_id: q for q in cohort.quotas.select_related("stream")}
+        if capacity is not None and quotas is None and capacity != cohort.capacity:
+            if len(current) > 1:
                 raise ValidationError(
                     {
-                        "capacity": ValidationError(
-                            _(
-                                "The capacity cannot be less than the group's minimum "
-                                "size, %(min)s."
-                            )
-                            % {"min": cohort.min_size},
-                            code="capacity_below_minimum",
+                        "capacity": _(
+                            "This group offers seats on several streams: change the "
+                            "seats of each stream."
                         )
-                    }
+                    },
+                    code="several_streams",
                 )
-            seats = count_seats(cohort, now=now)
-            if capacity < seats.held + seats.reserved:
-                message = _(
-                    "The group cannot have fewer than %(least)s seats: %(held)s are "
-                    "held by learners and offers, and %(reserved)s are kept for "
-                    "partners."
-                ) % {
-                    "least": seats.held + seats.reserved,
-                    "held": seats.held,
-                    "reserved": seats.reserved,
-                }
-                raise ValidationError(
-                    {"capacity": ValidationError(message, code="capacity_below_held")}
+            quotas = dict.fromkeys(current, capacity)
+        wanted = {k: v for k, v in (quotas or {}).items() if v > 0}
+        if quotas is not None and (wanted != {k: q.seats for k, q in current.items()}):
+            _check_quotas(cohort, current, wanted, now=now)
+            for stream_id, quota in current.items():
+                if stream_id not in wanted:
+                    quota.delete()
+            for stream_id, seats in wanted.items():
+                CohortQuota.objects.update_or_create(
+                    cohort=cohort, stream_id=stream_id, defaults={"seats": seats}
                 )
-            cohort.capacity = capacity
+            cohort.capacity = sum(wanted.values())
             changed.append("capacity")
         if status is not None and status != cohort.status:
             cohort.status = status
@@ -87,6 +98,77 @@ def update_cohort(
             cohort.save(update_fields=changed)
             settle(cohort, now=now)
     return cohort
+
+
+def _check_quotas(
+    cohort: Cohort,
+    current: dict[int, CohortQuota],
+    wanted: dict[int, int],
+    *,
+    now: datetime.datetime,
+) -> None:
+    errors: dict[str, list[ValidationError]] = {}
+    total = sum(wanted.values())
+    if total < max(cohort.min_size, 1):
+        errors["capacity"] = [
+            ValidationError(
+                _("The capacity cannot be less than the group's minimum size, %(min)s.")
+                % {"min": cohort.min_size},
+                code="capacity_below_minimum",
+            )
+        ]
+    seats = count_seats(cohort, now=now)
+    names = dict(FundingSource.objects.values_list("pk", "name"))
+    active = dict(
+        cohort.applications.filter(status__in=ACTIVE_STATUSES)
+        .values("stream")
+        .annotate(n=Count("pk"))
+        .values_list("stream", "n")
+    )
+    reserved_on = set(cohort.reservations.values_list("stream_id", flat=True))
+    for stream_id in current.keys() - wanted.keys():
+        field = quota_field(stream_id)
+        if active.get(stream_id):
+            errors.setdefault(field, []).append(
+                ValidationError(
+                    _(
+                        "%(count)s active applications are on the stream “%(stream)s”: "
+                        "move them to another stream before removing it."
+                    )
+                    % {"count": active[stream_id], "stream": names[stream_id]},
+                    code="stream_in_use",
+                )
+            )
+        elif stream_id in reserved_on:
+            errors.setdefault(field, []).append(
+                ValidationError(
+                    _(
+                        "Seats on the stream “%(stream)s” are reserved for a "
+                        "partner's employees: cancel the reservation first."
+                    )
+                    % {"stream": names[stream_id]},
+                    code="stream_reserved",
+                )
+            )
+    for stream_id, wanted_seats in wanted.items():
+        on = seats.on(stream_id)
+        if wanted_seats < on.held + on.reserved:
+            message = _(
+                "The stream “%(stream)s” cannot have fewer than %(least)s seats: "
+                "%(held)s are held by learners and offers, and %(reserved)s are "
+                "kept for partners."
+            ) % {
+                "stream": names.get(stream_id, stream_id),
+                "least": on.held + on.reserved,
+                "held": on.held,
+                "reserved": on.reserved,
+            }
+            field = quota_field(stream_id) if len(wanted) > 1 else "capacity"
+            errors.setdefault(field, []).append(
+                ValidationError(message, code="capacity_below_held")
+            )
+    if errors:
+        raise ValidationError(errors)
 
 
 def cancel_cohort(*, cohort: Cohort, actor: Actor, reason: str) -> Cohort:

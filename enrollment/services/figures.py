@@ -16,12 +16,22 @@ from django.utils import timezone
 from ..models import FUNNEL_COUNTERS, STAGE_COUNTERS, Application, DailyIntake
 
 
-def _add(application: Application, counters: list[str]) -> None:
+def _add(
+    application: Application,
+    counters: list[str],
+    *,
+    stream_id: int | None = None,
+    by: int = 1,
+) -> None:
     if not counters:
         return
     day = timezone.localdate(application.submitted_at)
-    rows = DailyIntake.objects.filter(day=day, cohort_id=application.cohort_id)
-    increments = {name: F(name) + 1 for name in counters}
+    rows = DailyIntake.objects.filter(
+        day=day,
+        cohort_id=application.cohort_id,
+        stream_id=stream_id or application.stream_id,
+    )
+    increments = {name: F(name) + by for name in counters}
     if rows.update(**increments):
         return
     try:
@@ -29,7 +39,8 @@ def _add(application: Application, counters: list[str]) -> None:
             DailyIntake.objects.create(
                 day=day,
                 cohort_id=application.cohort_id,
-                **dict.fromkeys(counters, 1),
+                stream_id=stream_id or application.stream_id,
+                **dict.fromkeys(counters, by),
             )
     except IntegrityError:  # another transaction created the row first
         rows.update(**increments)
@@ -45,12 +56,29 @@ def count_stages(application: Application, flags: list[str]) -> None:
     _add(application, [STAGE_COUNTERS[flag] for flag in flags])
 
 
+def count_stream_change(application: Application, from_stream_id: int) -> None:
+    """``application`` moved from another stream: its counts move with it."""
+    counters = ["submitted"] + [
+        counter
+        for flag, counter in STAGE_COUNTERS.items()
+        if getattr(application, flag)
+    ]
+    _add(application, counters, stream_id=from_stream_id, by=-1)
+    DailyIntake.objects.filter(
+        day=timezone.localdate(application.submitted_at),
+        cohort_id=application.cohort_id,
+        stream_id=from_stream_id,
+        submitted=0,
+    ).delete()
+    _add(application, counters)
+
+
 def daily_intake_from_applications() -> QuerySet:
     """The DailyIntake figures computed from the applications themselves."""
     return (
         Application.objects.order_by()
         .annotate(day=TruncDate("submitted_at"))
-        .values("day", "cohort")
+        .values("day", "cohort", "stream")
         .annotate(
             submitted=Count("pk"),
             **{
@@ -58,14 +86,14 @@ def daily_intake_from_applications() -> QuerySet:
                 for flag, counter in STAGE_COUNTERS.items()
             },
         )
-        .order_by("day", "cohort")
+        .order_by("day", "cohort", "stream")
     )
 
 
 def daily_intake_agrees() -> bool:
     """Do the kept DailyIntake rows equal a recount from the applications?"""
-    kept = DailyIntake.objects.order_by("day", "cohort").values(
-        "day", "cohort", *FUNNEL_COUNTERS
+    kept = DailyIntake.objects.order_by("day", "cohort", "stream").values(
+        "day", "cohort", "stream", *FUNNEL_COUNTERS
     )
     return list(kept) == list(daily_intake_from_applications())
 
@@ -81,7 +109,7 @@ def rebuild_daily_intake() -> int:
             cursor.execute(f"LOCK TABLE {DailyIntake._meta.db_table} IN EXCLUSIVE MODE")
     DailyIntake.objects.all().delete()
     rows = [
-        DailyIntake(cohort_id=row.pop("cohort"), **row)
+        DailyIntake(cohort_id=row.pop("cohort"), stream_id=row.pop("stream"), **row)
         for row in daily_intake_from_applications()
     ]
     DailyIntake.objects.bulk_create(rows, batch_size=5000)

@@ -14,7 +14,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from programs.models import Cohort
+from programs import eligibility
+from programs.models import Cohort, FundingSource, Payer
 
 from ..models import (
     Application,
@@ -22,8 +23,9 @@ from ..models import (
     SeatReservation,
     StatusChange,
 )
-from ..seats import count_seats, held_q
-from ..selectors import waiting_list
+from ..seats import Seats, count_seats, held_q
+from ..selectors import situation_of, waiting_list
+from . import figures
 from .status import Actor, change_status
 
 S = ApplicationStatus
@@ -72,22 +74,84 @@ def _release_expired_offers(cohort: Cohort, *, now: datetime.datetime) -> int:
     return len(expired)
 
 
+def _seat_for(
+    application: Application,
+    seats: Seats,
+    streams: list[FundingSource],
+) -> FundingSource | None:
+    """The stream on which ``application`` may get a seat now: its own, or,
+    if the applicant agreed to it, another they are eligible for."""
+    if seats.can_take(application.stream_id, application.employer_inn):
+        return application.stream
+    if not application.accepts_other_streams:
+        return None
+    others = [
+        s
+        for s in streams
+        if s.pk != application.stream_id
+        and seats.can_take(s.pk, application.employer_inn)
+    ]
+    if not others:
+        return None
+    cohort = application.cohort
+    situation = situation_of(application.applicant)
+    for stream in others:
+        verdict = eligibility.check_stream(
+            stream, cohort.program, cohort.starts_on, situation
+        )
+        if verdict.eligible:
+            return stream
+    return None
+
+
+def _offer(
+    application: Application,
+    stream: FundingSource,
+    *,
+    actor: Actor,
+    comment: str = "",
+    now: datetime.datetime,
+) -> None:
+    """Offer ``application`` a seat on ``stream`` (another stream is recorded)."""
+    if stream.pk != application.stream_id:
+        moved = _(
+            "Offered a seat on the stream “%(to)s” instead of “%(from)s”, as the applicant agreed."
+        ) % {
+            "to": stream.name,
+            "from": application.stream.name,
+        }
+        comment = f"{comment} {moved}".strip()
+        previous = application.stream_id
+        application.stream = stream
+        application.save(update_fields=["stream"])
+        figures.count_stream_change(application, previous)
+    change_status(application, S.OFFERED, actor=actor, comment=comment, now=now)
+
+
 def _fill_from_waitlist(cohort: Cohort, *, now: datetime.datetime) -> list[Application]:
-    """Offer free seats to the people waiting, first in first served; a reserved
-    seat goes to the first person waiting who works for its employer."""
+    """Offer free seats to the people waiting, first in first served, each on
+    their stream (or another they agreed to and may use); a reserved seat goes
+    to the first person waiting who works for its employer."""
     seats = count_seats(cohort, now=now)
     if not seats.anyone_can_take():
         return []
+    streams = eligibility.cohort_streams(cohort)
     offered = []
-    for application in waiting_list(cohort).select_for_update():
-        if not seats.can_take(application.employer_inn):
+    waiting = (
+        waiting_list(cohort)
+        .select_for_update(of=("self",))
+        .select_related("stream", "applicant", "cohort__program")
+    )
+    for application in waiting:
+        stream = _seat_for(application, seats, streams)
+        if stream is None:
             if not seats.anyone_can_take():
                 break
             continue
-        seats.take(application.employer_inn)
-        change_status(
+        seats.take(stream.pk, application.employer_inn)
+        _offer(
             application,
-            S.OFFERED,
+            stream,
             actor=Actor.system(),
             comment=str(_("A seat became free.")),
             now=now,
@@ -111,9 +175,13 @@ def offer_or_waitlist(
     cohort = application.cohort
     settle(cohort, now=now)
     # After settling, nobody waiting can use a free seat; so a seat this person
-    # can take is theirs (a reserved seat of their employer, or a general one).
-    if count_seats(cohort, now=now).can_take(application.employer_inn):
-        change_status(application, S.OFFERED, actor=actor, now=now)
+    # can take is theirs (a reserved seat of their employer, or a general one,
+    # on their stream or one they agreed to).
+    stream = _seat_for(
+        application, count_seats(cohort, now=now), eligibility.cohort_streams(cohort)
+    )
+    if stream is not None:
+        _offer(application, stream, actor=actor, now=now)
     else:
         change_status(application, S.WAITLISTED, actor=actor, now=now)
 
@@ -190,12 +258,15 @@ def reserve_seats(
     seats: int,
     release_on: datetime.date,
     source: str = "",
+    stream: FundingSource | None = None,
 ) -> SeatReservation:
-    """Set aside seats of a cohort for one employer's employees until ``release_on``.
+    """Set aside seats of a cohort's stream for one employer's employees until
+    ``release_on``.
 
-    Only free general seats can be reserved, counted under the cohort lock, so a
-    reservation never overbooks the cohort. Re-reserving for the same employer
-    replaces the previous number.
+    The stream is the cohort's employer-paid one unless named (else its
+    first). Only free seats of the stream can be reserved, counted under the
+    cohort lock, so a reservation never overbooks it. Re-reserving for the
+    same employer replaces the previous number.
     """
     if seats < 1:
         raise ValidationError({"seats": _("Reserve at least one seat.")})
@@ -205,14 +276,29 @@ def reserve_seats(
             raise ValidationError(
                 {"release_on": _("Unused seats must return before the group starts.")}
             )
+        streams = eligibility.cohort_streams(cohort)
+        if stream is None:
+            stream = next(
+                (s for s in streams if s.payer == Payer.EMPLOYER),
+                streams[0] if streams else None,
+            )
+        if stream is None or stream not in streams:
+            raise ValidationError(
+                {"stream": _("This group offers no seats on that stream.")},
+                code="no_such_stream",
+            )
         now = timezone.now()
-        counted = count_seats(cohort, now=now)
+        counted = count_seats(cohort, now=now).on(stream.pk)
         # Open seats, plus what this employer's reservation still keeps, plus
-        # the seats its people hold.
+        # the seats its people hold on the stream.
         holders = cohort.applications.filter(
-            held_q(now), employer_inn=employer_inn
+            held_q(now), employer_inn=employer_inn, stream=stream
         ).count()
-        available = counted.open + counted.reserved_for.get(employer_inn, 0) + holders
+        previous = cohort.reservations.filter(employer_inn=employer_inn).first()
+        kept = counted.reserved_for.get(employer_inn, 0)
+        if previous is not None and previous.stream_id != stream.pk:
+            kept = 0
+        available = counted.open + kept + holders
         if seats > available:
             raise ValidationError(
                 {
@@ -229,6 +315,7 @@ def reserve_seats(
                 "seats": seats,
                 "release_on": release_on,
                 "source": source,
+                "stream": stream,
             },
         )
         settle(cohort, now=now)

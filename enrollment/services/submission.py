@@ -18,7 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.identifiers import normalize_snils, validate_snils
-from programs.models import Cohort, EducationLevel, LearnerCategory
+from programs import eligibility
+from programs.models import Cohort, EducationLevel, FundingSource, LearnerCategory
 
 from .. import emails, tasks
 from ..models import (
@@ -41,7 +42,6 @@ from .seats import lock_application, lock_cohort, offer_or_waitlist
 from .status import Actor
 
 S = ApplicationStatus
-EDUCATION_ORDER = list(EducationLevel.values)
 
 
 @dataclass
@@ -131,9 +131,7 @@ def check_applicant_fits(data: ApplicantData, cohort: Cohort) -> None:
             ValidationError(_("Please check the date of birth."), code="birth_date")
         )
     required = program.required_education
-    if required != EducationLevel.NONE and EDUCATION_ORDER.index(
-        data.education_level
-    ) < EDUCATION_ORDER.index(required):
+    if not eligibility.education_at_least(data.education_level, required):
         errors.setdefault("education_level", []).append(
             ValidationError(
                 _("This program requires at least: %(level)s.")
@@ -165,6 +163,45 @@ def check_applicant_fits(data: ApplicantData, cohort: Cohort) -> None:
         raise ValidationError(errors)
 
 
+def situation(data: ApplicantData) -> eligibility.Situation:
+    """What the streams' rules read of the data typed."""
+    return eligibility.Situation(
+        birth_date=data.birth_date,
+        education_level=data.education_level,
+        categories=frozenset(c.code for c in data.categories),
+    )
+
+
+def choose_stream(
+    cohort: Cohort, data: ApplicantData, stream_id: int | None
+) -> FundingSource:
+    """The stream the person applies on, if the cohort offers it and they may
+    use it; else a ValidationError on ``stream`` saying why, and which of the
+    cohort's streams fits instead."""
+    streams = eligibility.cohort_streams(cohort)
+    if stream_id is None and len(streams) == 1:
+        stream_id = streams[0].pk
+    if stream_id is None:
+        raise ValidationError(
+            {"stream": _("Please choose how the training will be paid for.")},
+            code="stream_required",
+        )
+    chosen = next((s for s in streams if s.pk == stream_id), None)
+    if chosen is None:
+        raise ValidationError(
+            {"stream": _("This group offers no seats on that stream.")},
+            code="no_such_stream",
+        )
+    verdicts = eligibility.check_cohort(cohort, situation(data), streams)
+    verdict = next(v for v in verdicts if v.stream == chosen)
+    if not verdict.eligible:
+        raise ValidationError(
+            {"stream": eligibility.ineligible_message(verdict, verdicts)},
+            code="not_eligible",
+        )
+    return chosen
+
+
 # --- Submission ------------------------------------------------------------------
 
 
@@ -178,14 +215,19 @@ def submit_application(
     evidence: Evidence | None = None,
     language: str = "ru",
     employer_inn: str = "",
+    stream_id: int | None = None,
+    accepts_other_streams: bool = False,
 ) -> Application:
-    """Create an application, and in a first-come cohort give it a seat or a place
-    in the queue.
+    """Create an application on a funding stream, and in a first-come cohort
+    give it a seat or a place in the queue.
 
-    Submitting the same form twice (same ``submission_key``) returns the first
+    ``stream_id`` may be left out when the cohort offers one stream. Submitting
+    the same form twice (same ``submission_key``) returns the first
     application. Raises ValidationError for a closed cohort, a rule the person
-    breaks, a missing required consent, a refused file, and DuplicateApplication
-    when the person already holds an active application for this cohort.
+    breaks (the program's, or the stream's: ``stream`` says why and which
+    stream fits instead), a missing required consent, a refused file, and
+    DuplicateApplication when the person already holds an active application
+    for this cohort.
     """
     existing = Application.objects.filter(submission_key=submission_key).first()
     if existing is not None:
@@ -215,6 +257,7 @@ def submit_application(
                 return again  # the same form, sent twice: one application
             check_cohort_accepts(cohort)
             check_applicant_fits(data, cohort)
+            stream = choose_stream(cohort, data, stream_id)
             duplicate = _find_active_duplicate(cohort, email_key, snils_key, key)
             if duplicate is not None:
                 raise DuplicateApplication(duplicate)
@@ -223,6 +266,8 @@ def submit_application(
             application = Application.objects.create(
                 cohort=cohort,
                 applicant=applicant,
+                stream=stream,
+                accepts_other_streams=accepts_other_streams,
                 status=S.SUBMITTED,
                 submission_key=submission_key,
                 submitted_at=now,

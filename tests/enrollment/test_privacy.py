@@ -220,6 +220,7 @@ def test_purge_anonymises_whose_purpose_ended_and_who_withdrew(cohort, admin_use
     )
     long_ago = Application.objects.create(
         cohort=old,
+        stream=old.quotas.get().stream,
         applicant=Applicant.objects.create(
             **{
                 k: v

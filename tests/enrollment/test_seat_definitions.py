@@ -94,6 +94,7 @@ def cohorts(admin_user):
     released = make(capacity=3, min_size=3)
     SeatReservation.objects.create(
         cohort=released,
+        stream=released.quotas.get().stream,
         employer_inn=PARTNER,
         employer_name="АО «Завод»",
         seats=2,

@@ -43,8 +43,8 @@ def fixture(admin_user):
     staff = services.Actor.staff(admin_user)
     cohort = CohortFactory(
         admission_mode=Cohort.AdmissionMode.REVIEW,
-        capacity=10,
         program=ProgramFactory(title="Сварщик", kind=ProgramKind.PO_TRAINING, price=0),
+        quotas={"regional": 10},
     )
     apps = [
         submit(
@@ -127,7 +127,8 @@ def test_learners_trained_and_months(client, manager, fixture):
     sexes = dict(table(response, "sex").rows)
     assert sexes == {"Мужской": 0, "Женский": 1}  # only application 0 is a learner
     trained = table(response, "trained").rows
-    assert trained == [[str(ProgramKind.PO_TRAINING.label), "Очная", 1, 0, 1]]
+    # Federal, regional and local budgets, paid, total: by the stream.
+    assert trained == [[str(ProgramKind.PO_TRAINING.label), "Очная", 0, 1, 0, 0, 1]]
     months = dict(table(response, "over_time").rows)
     assert months == {"10.2026": 2, "11.2026": 3}
 

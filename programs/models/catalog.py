@@ -1,4 +1,4 @@
-"""The catalog: directions, programs, venues and cohorts."""
+"""Directions, programs, venues and cohorts."""
 
 from __future__ import annotations
 
@@ -15,122 +15,17 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 # The law's lower bounds on hours for ДПО programs (273-ФЗ, Order 499).
-MIN_HOURS_DPO_UPGRADE = 16
-MIN_HOURS_DPO_RETRAINING = 250
-
-
-class ProgramKind(models.TextChoices):
-    """The six kinds of program the centre runs (273-ФЗ)."""
-
-    PO_TRAINING = "po_training", _("Vocational training: first profession")
-    PO_RETRAINING = "po_retraining", _("Vocational training: retraining")
-    PO_UPGRADE = "po_upgrade", _("Vocational training: upgrade of workers")
-    DPO_UPGRADE = "dpo_upgrade", _("Further education: qualification upgrade")
-    DPO_RETRAINING = "dpo_retraining", _("Further education: professional retraining")
-    CAREER_GUIDANCE = "career_guidance", _("Career guidance and trial of a profession")
-
-
-class DocumentKind(models.TextChoices):
-    """What a learner receives on completing a program."""
-
-    WORKER_CERTIFICATE = "worker_certificate", _("Certificate of a worker profession")
-    UPGRADE_CERTIFICATE = (
-        "upgrade_certificate",
-        _("Certificate of qualification upgrade"),
-    )
-    RETRAINING_DIPLOMA = "retraining_diploma", _("Diploma of professional retraining")
-    PARTICIPATION = "participation", _("Certificate of participation")
-    STUDY_CERTIFICATE = "study_certificate", _("Certificate of study (not completed)")
-
-
-DOCUMENT_BY_KIND: dict[str, str] = {
-    ProgramKind.PO_TRAINING: DocumentKind.WORKER_CERTIFICATE,
-    ProgramKind.PO_RETRAINING: DocumentKind.WORKER_CERTIFICATE,
-    ProgramKind.PO_UPGRADE: DocumentKind.WORKER_CERTIFICATE,
-    ProgramKind.DPO_UPGRADE: DocumentKind.UPGRADE_CERTIFICATE,
-    ProgramKind.DPO_RETRAINING: DocumentKind.RETRAINING_DIPLOMA,
-    ProgramKind.CAREER_GUIDANCE: DocumentKind.PARTICIPATION,
-}
-DPO_KINDS = (ProgramKind.DPO_UPGRADE, ProgramKind.DPO_RETRAINING)
-
-
-class StudyForm(models.TextChoices):
-    FULL_TIME = "full_time", _("Full-time")
-    MIXED = "mixed", _("Full-time and part-time")
-    EXTRAMURAL = "extramural", _("Extramural")
-
-
-class EducationLevel(models.TextChoices):
-    """Levels of education, ordered from lowest to highest."""
-
-    NONE = "none", _("No general education completed")
-    BASIC_GENERAL = "basic_general", _("Basic general (9 grades)")
-    SECONDARY_GENERAL = "secondary_general", _("Secondary general (11 grades)")
-    STUDYING_PROFESSIONAL = (
-        "studying_professional",
-        _("Studying for secondary vocational or higher education"),
-    )
-    SECONDARY_VOCATIONAL = "secondary_vocational", _("Secondary vocational (СПО)")
-    HIGHER = "higher", _("Higher education (ВО)")
-
-
-class FundingCode(models.TextChoices):
-    FEDERAL = "federal", _("Federal project (free)")
-    REGIONAL = "regional", _("Regional budget (free)")
-    EMPLOYER = "employer", _("Paid by the employer")
-    PERSONAL = "personal", _("Paid by the learner")
-    MATERNITY_CAPITAL = "maternity_capital", _("Maternity capital")
-
-
-class CategoryCode(models.TextChoices):
-    AGE_50_PLUS = "age_50_plus", _("Aged 50 and over, pre-retirement age")
-    CHILDCARE_LEAVE = "childcare_leave", _("Parents on childcare leave (child under 3)")
-    NON_WORKING_MOTHER = (
-        "non_working_mother",
-        _("Non-working mothers of children under 7"),
-    )
-    DISABILITY = "disability", _("People with disabilities")
-    UNEMPLOYED = "unemployed", _("Registered with the employment service")
-    DISMISSAL_RISK = "dismissal_risk", _("Employees at risk of dismissal")
-    SVO = "svo", _("Participants of the special military operation and their families")
-    YOUTH = "youth", _("Young people under 35")
-    PUPIL_6_7 = "pupil_6_7", _("School pupils, grades 6-7")
-    PUPIL_8_11 = "pupil_8_11", _("School pupils, grades 8-11")
-    STUDENT = "student", _("College and university students")
-    WORKING_ADULT = "working_adult", _("Working adults")
-    PARTNER_EMPLOYEE = "partner_employee", _("Employees of partner companies")
-
-
-class FundingSource(models.Model):
-    """A reference row per funding source; rows are created by a migration."""
-
-    code = models.CharField(_("code"), max_length=32, choices=FundingCode, unique=True)
-
-    class Meta:
-        ordering = ["pk"]
-        verbose_name = _("funding source")
-        verbose_name_plural = _("funding sources")
-
-    def __str__(self) -> str:
-        return str(self.get_code_display())
-
-    @property
-    def is_free(self) -> bool:
-        return self.code in (FundingCode.FEDERAL, FundingCode.REGIONAL)
-
-
-class LearnerCategory(models.Model):
-    """A reference row per learner category; rows are created by a migration."""
-
-    code = models.CharField(_("code"), max_length=32, choices=CategoryCode, unique=True)
-
-    class Meta:
-        ordering = ["pk"]
-        verbose_name = _("learner category")
-        verbose_name_plural = _("learner categories")
-
-    def __str__(self) -> str:
-        return str(self.get_code_display())
+from .choices import (
+    DOCUMENT_BY_KIND,
+    DPO_KINDS,
+    MIN_HOURS_DPO_RETRAINING,
+    MIN_HOURS_DPO_UPGRADE,
+    DocumentKind,
+    EducationLevel,
+    ProgramKind,
+    StudyForm,
+)
+from .funding import FundingSource, LearnerCategory
 
 
 class Direction(models.Model):
