@@ -33,6 +33,10 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
         "programs.cohort": VIEW,
         "programs.direction": VIEW,
         "programs.venue": VIEW,
+        "programs.fundingsource": VIEW,
+        "programs.streamdocument": VIEW,
+        "programs.learnercategory": VIEW,
+        "programs.cohortquota": VIEW,
     },
     PARTNER_RELATIONS: {
         "programs.program": VIEW,

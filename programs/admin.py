@@ -5,7 +5,15 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import services
-from .models import Cohort, Direction, Program, Venue
+from .models import (
+    Cohort,
+    Direction,
+    FundingSource,
+    LearnerCategory,
+    Program,
+    StreamDocument,
+    Venue,
+)
 
 
 @admin.register(Direction)
@@ -14,6 +22,65 @@ class DirectionAdmin(admin.ModelAdmin):
     list_editable = ["position"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
+
+
+class StreamDocumentInline(admin.TabularInline):
+    model = StreamDocument
+    extra = 1
+    fields = ["category", "kind"]
+
+
+@admin.register(FundingSource)
+class FundingSourceAdmin(admin.ModelAdmin):
+    """The funding streams and their rules, read by programs.eligibility."""
+
+    list_display = [
+        "name",
+        "code",
+        "payer",
+        "requires_contract",
+        "min_age",
+        "max_age",
+        "required_education",
+        "position",
+    ]
+    list_editable = ["position"]
+    search_fields = ["name", "code"]
+    filter_horizontal = ["categories"]
+    inlines = [StreamDocumentInline]
+    fieldsets = [
+        (None, {"fields": ["name", "code", "payer", "requires_contract", "position"]}),
+        (
+            _("Who may use it"),
+            {
+                "description": _(
+                    "Ages count on the first day of the group. With categories "
+                    "named, a person must belong to one of them (within its own "
+                    "ages); without, anyone the program admits may."
+                ),
+                "fields": ["min_age", "max_age", "required_education", "categories"],
+            },
+        ),
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        # The code names the stream in links, filters and the demo data.
+        return ["code"] if obj is not None else []
+
+
+@admin.register(LearnerCategory)
+class LearnerCategoryAdmin(admin.ModelAdmin):
+    """The categories are fixed; their own age limits are staff's to set."""
+
+    list_display = ["__str__", "min_age", "max_age"]
+    fields = ["code", "min_age", "max_age"]
+    readonly_fields = ["code"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(Venue)

@@ -19,17 +19,19 @@ from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin_pages import admin_page
+from core.admin_pages import admin_page, service_form_page
 from core.exports import start_export
 from programs.models import Cohort
 
 from .. import selectors, services
 from ..forms import (
+    ChangeStreamForm,
     DocumentReviewForm,
     EmploymentForm,
     add_errors,
 )
 from ..models import (
+    ACTIVE_STATUSES,
     Application,
     ApplicationStatus,
     Document,
@@ -89,6 +91,7 @@ class ApplicationAdmin(SimpleHistoryAdmin):
         "applicant_name",
         "program",
         "cohort_code",
+        "stream",
         "status",
         "submitted_at",
         "documents_complete",
@@ -99,8 +102,8 @@ class ApplicationAdmin(SimpleHistoryAdmin):
         "cohort__program__direction",
         "cohort__program",
         ("cohort", CohortListFilter),
+        "stream",
         "applicant__categories",
-        "cohort__program__funding_sources",
         "submitted_at",
     ]
     search_fields = [
@@ -118,6 +121,8 @@ class ApplicationAdmin(SimpleHistoryAdmin):
     readonly_fields = [
         "applicant_link",
         "cohort",
+        "stream",
+        "accepts_other_streams",
         "status",
         "submitted_at",
         "status_changed_at",
@@ -143,7 +148,7 @@ class ApplicationAdmin(SimpleHistoryAdmin):
         return (
             super()
             .get_queryset(request)
-            .select_related("applicant", "cohort", "cohort__program")
+            .select_related("applicant", "cohort", "cohort__program", "stream")
         )
 
     def get_fields(self, request: HttpRequest, obj=None) -> list[str]:
@@ -245,6 +250,11 @@ class ApplicationAdmin(SimpleHistoryAdmin):
                 name="enrollment_application_employment",
             ),
             path(
+                "<id:pk>/stream/",
+                self.admin_site.admin_view(self.stream_view),
+                name="enrollment_application_stream",
+            ),
+            path(
                 "export/<str:fmt>/",
                 self.admin_site.admin_view(self.export_view),
                 name="enrollment_application_export",
@@ -309,6 +319,10 @@ class ApplicationAdmin(SimpleHistoryAdmin):
                 if action.from_statuses is None
                 or application.status in action.from_statuses
             ]
+            extra["can_change_stream"] = (
+                application.status in ACTIVE_STATUSES
+                and self.has_change_permission(request, application)
+            )
             extra["can_record_employment"] = application.status in (
                 S.STUDYING,
                 S.COMPLETED,
@@ -390,6 +404,31 @@ class ApplicationAdmin(SimpleHistoryAdmin):
             download=reverse("staff:staff_document", args=[document.pk]),
             form=form,
             back=back,
+        )
+
+    def stream_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        application = self._application_or_404(request, pk)
+        form = ChangeStreamForm(request.POST or None, application=application)
+        return service_form_page(
+            self,
+            request,
+            form=form,
+            run=lambda data: services.change_stream(
+                application=application,
+                stream=data["stream"],
+                actor=services.Actor.staff(request.user),
+                reason=data["reason"],
+            ),
+            done=gettext("The funding stream is changed."),
+            title=gettext("Change the funding stream"),
+            subject=application,
+            back=reverse("admin:enrollment_application_change", args=[pk]),
+            original=application,
+            intro=gettext(
+                "The applicant's eligibility for the new stream is checked again; "
+                "a seat held moves only to a stream with a free seat, and the seat "
+                "left goes to the next person waiting."
+            ),
         )
 
     def employment_view(self, request, pk: int) -> HttpResponse:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -17,17 +18,18 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin_pages import service_form_page
 from programs.admin import CohortAdmin as CatalogCohortAdmin
-from programs.models import Cohort
+from programs.models import Cohort, CohortQuota, FundingSource
 from programs.selectors import annotate_seats
 
 from .. import selectors, services
-from ..forms import CancelCohortForm, CapacityForm, HistoryReasonForm
+from ..forms import CancelCohortForm, HistoryReasonForm, QuotasForm
 from ..models import (
     Application,
     ApplicationStatus,
     SeatReservation,
 )
 from ..permissions import may_see_personal_data
+from ..seats import annotate_quota_seats
 from .inlines import (
     ReadOnlyInline,
 )
@@ -69,10 +71,43 @@ class RosterInline(ReadOnlyInline):
         )
 
 
+class QuotaInline(ReadOnlyInline):
+    """The seats on each stream, and how they are used now."""
+
+    model = CohortQuota
+    verbose_name_plural = _("seats by funding stream")
+    fields = ["stream", "seats", "held", "reserved", "open"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return annotate_quota_seats(super().get_queryset(request)).select_related(
+            "stream"
+        )
+
+    @admin.display(description=_("held"))
+    def held(self, quota: CohortQuota) -> int:
+        return quota.seats_held
+
+    @admin.display(description=_("reserved for partners"))
+    def reserved(self, quota: CohortQuota) -> int:
+        return quota.seats_reserved
+
+    @admin.display(description=_("open"))
+    def open(self, quota: CohortQuota) -> int:
+        return quota.seats_open
+
+
 class ReservationInline(ReadOnlyInline):
     model = SeatReservation
     verbose_name_plural = _("seats reserved for partners' employees")
-    fields = ["employer_name", "employer_inn", "seats", "release_on", "source"]
+    fields = [
+        "employer_name",
+        "employer_inn",
+        "stream",
+        "seats",
+        "release_on",
+        "source",
+    ]
     readonly_fields = fields
 
 
@@ -87,6 +122,24 @@ class AtRiskFilter(admin.SimpleListFilter):
         if self.value() == "yes":
             return queryset.filter(pk__in=selectors.cohorts_at_risk().values("pk"))
         return queryset
+
+
+class NewCohortForm(forms.ModelForm):
+    """A new group offers all its seats on one stream; staff split them on its
+    "Seats by stream" page."""
+
+    first_stream = forms.ModelChoiceField(
+        label=_("Funding stream"),
+        queryset=FundingSource.objects.order_by("position", "pk"),
+        help_text=_(
+            "All seats are on this stream; split them among streams on the "
+            "group's page once it is saved."
+        ),
+    )
+
+    class Meta:
+        model = Cohort
+        fields = ["program", "code"]  # the admin gives the page's own list
 
 
 admin.site.unregister(Cohort)
@@ -108,7 +161,7 @@ class CohortAdmin(SimpleHistoryAdmin, CatalogCohortAdmin):
         "status",
     ]
     list_filter = [AtRiskFilter, *CatalogCohortAdmin.list_filter]
-    inlines = [ReservationInline, WaitlistInline, RosterInline]
+    inlines = [QuotaInline, ReservationInline, WaitlistInline, RosterInline]
     change_form_template = "admin/enrollment/cohort/change_form.html"
 
     def get_queryset(self, request):
@@ -136,6 +189,22 @@ class CohortAdmin(SimpleHistoryAdmin, CatalogCohortAdmin):
     def at_risk(self, cohort: Cohort) -> bool:
         return selectors.is_at_risk(cohort, cohort.seats_held, timezone.localdate())
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = NewCohortForm
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        if obj is None and "first_stream" not in fields:
+            fields.insert(fields.index("capacity") + 1, "first_stream")
+        return fields
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:
+            services.start_quota(cohort=obj, stream=form.cleaned_data["first_stream"])
+
     def get_readonly_fields(self, request, obj=None):
         """Capacity and status are the seat engine's: changed on their own pages
         (update_cohort, cancel_cohort), which settle the queue at once. A new
@@ -156,7 +225,7 @@ class CohortAdmin(SimpleHistoryAdmin, CatalogCohortAdmin):
                 self.admin_site.admin_view(self.roster_view),
                 name="programs_cohort_roster",
             ),
-            view(self.capacity_view, "capacity"),
+            view(self.seats_view, "seats"),
             view(self.open_close_view, "open-close"),
             view(self.cancel_view, "cancel"),
             *super().get_urls(),
@@ -201,26 +270,28 @@ class CohortAdmin(SimpleHistoryAdmin, CatalogCohortAdmin):
             **context,
         )
 
-    def capacity_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def seats_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         cohort = self._cohort_to_change(request, pk)
-        form = CapacityForm(request.POST or None, initial={"capacity": cohort.capacity})
+        form = QuotasForm(request.POST or None, cohort=cohort)
         return self._service_page(
             request,
             cohort,
             form,
-            title=gettext("Change the capacity"),
+            title=gettext("Seats by funding stream"),
             intro=gettext(
-                "More seats are offered at once to the people waiting, in their "
-                "order. The capacity cannot be less than the seats held and kept "
-                "for partners."
+                "The capacity is the sum of the seats on every stream; 0 removes a "
+                "stream. More seats are offered at once to the people waiting, in "
+                "their order. A stream cannot have fewer seats than are held and "
+                "kept for partners on it, nor be removed while applications are "
+                "active on it."
             ),
             run=lambda actor, data: services.update_cohort(
                 cohort=cohort,
                 actor=actor,
-                capacity=data["capacity"],
+                quotas=form.quotas(),
                 reason=data["reason"],
             ),
-            done=gettext("The capacity is changed."),
+            done=gettext("The seats are changed."),
         )
 
     def open_close_view(self, request: HttpRequest, pk: int) -> HttpResponse:

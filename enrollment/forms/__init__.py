@@ -7,7 +7,7 @@ from .office import (
     AnonymiseForm,
     ApplicantCorrectionForm,
     CancelCohortForm,
-    CapacityForm,
+    ChangeStreamForm,
     CompletionForm,
     DocumentReviewForm,
     EmploymentForm,
@@ -15,6 +15,7 @@ from .office import (
     HistoryReasonForm,
     MergeForm,
     MessageForm,
+    QuotasForm,
     ReasonForm,
 )
 from .public import (
@@ -35,7 +36,7 @@ __all__ = [
     "ApplicantCorrectionForm",
     "ApplicationForm",
     "CancelCohortForm",
-    "CapacityForm",
+    "ChangeStreamForm",
     "CompletionForm",
     "DocumentField",
     "DocumentReviewForm",
@@ -47,6 +48,7 @@ __all__ = [
     "LostLinkForm",
     "MergeForm",
     "MessageForm",
+    "QuotasForm",
     "ReasonForm",
     "RussianPhoneField",
     "add_errors",

@@ -7,9 +7,11 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateField
 from core.identifiers import digits, validate_inn
+from programs.models import Cohort, FundingSource
 
 from .. import services
-from ..models import Applicant
+from ..models import Applicant, Application
+from ..seats import count_seats
 from ..services.people import CORRECTABLE
 
 # Registration and blank numbers run up from the first one typed; the columns
@@ -172,9 +174,47 @@ class HistoryReasonForm(forms.Form):
     )
 
 
-class CapacityForm(forms.Form):
-    capacity = forms.IntegerField(label=_("Capacity"), min_value=1, max_value=10_000)
+class QuotasForm(forms.Form):
+    """A cohort's seats on each stream (0: none); the capacity is their sum."""
+
+    def __init__(self, *args, cohort: Cohort, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        current = dict(cohort.quotas.values_list("stream_id", "seats"))
+        counted = count_seats(cohort)
+        self.streams = list(FundingSource.objects.order_by("position", "pk"))
+        for stream in self.streams:
+            on = counted.on(stream.pk)
+            self.fields[services.quota_field(stream.pk)] = forms.IntegerField(
+                label=stream.name,
+                min_value=0,
+                max_value=10_000,
+                initial=current.get(stream.pk, 0),
+                required=False,
+                help_text=_("Held now: %(held)s; kept for partners: %(reserved)s.")
+                % {"held": on.held, "reserved": on.reserved},
+            )
+        self.fields["reason"] = HistoryReasonForm.base_fields["reason"]
+
+    def quotas(self) -> dict[int, int]:
+        return {
+            stream.pk: self.cleaned_data.get(services.quota_field(stream.pk)) or 0
+            for stream in self.streams
+        }
+
+
+class ChangeStreamForm(forms.Form):
+    stream = forms.ModelChoiceField(
+        label=_("Funding stream"), queryset=FundingSource.objects.none()
+    )
     reason = HistoryReasonForm.base_fields["reason"]
+
+    def __init__(self, *args, application: Application, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["stream"]
+        field.queryset = FundingSource.objects.filter(
+            quotas__cohort=application.cohort_id
+        ).order_by("position", "pk")
+        field.initial = application.stream_id
 
 
 class CancelCohortForm(forms.Form):

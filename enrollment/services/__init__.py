@@ -14,7 +14,7 @@
 - ``figures``: the daily intake figures the reports sum.
 """
 
-from .cohorts import cancel_cohort, quota_field, update_cohort
+from .cohorts import cancel_cohort, quota_field, start_quota, update_cohort
 from .files import ALLOWED_CONTENT_TYPES, check_file
 from .office import (
     IssuedDocument,
@@ -87,6 +87,7 @@ __all__ = [
     "send_links_later",
     "send_message",
     "situation",
+    "start_quota",
     "start_studies",
     "submit_application",
     "take_into_review",

@@ -30,6 +30,19 @@ def quota_field(stream_id: int) -> str:
     return f"stream_{stream_id}"
 
 
+def start_quota(*, cohort: Cohort, stream: FundingSource) -> CohortQuota:
+    """A new cohort's seats, all on ``stream``, written in the transaction
+    that creates the cohort (the back office's add page); later changes go
+    through ``update_cohort``."""
+    if cohort.quotas.exists():
+        raise ValidationError(
+            _("This group already has its seats by stream."), code="has_quotas"
+        )
+    return CohortQuota.objects.create(
+        cohort=cohort, stream=stream, seats=cohort.capacity
+    )
+
+
 def update_cohort(
     *,
     cohort: Cohort,

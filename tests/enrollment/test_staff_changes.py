@@ -213,16 +213,17 @@ def test_a_correction_needs_a_reason(one_seat, staff):
 # --- The back office's pages call the services ----------------------------------
 
 
-def test_the_capacity_page_changes_it_through_the_service(admin_client, one_seat):
+def test_the_seats_page_changes_them_through_the_service(admin_client, one_seat):
     for _ in range(3):
         submit(one_seat)
-    url = f"/admin/programs/cohort/{one_seat.pk}/capacity/"
+    field = services.quota_field(one_seat.quotas.get().stream_id)
+    url = f"/admin/programs/cohort/{one_seat.pk}/seats/"
     page = admin_client.get(url)
     assert page.status_code == 200
-    assert page.context["form"]["capacity"].value() == 1
-    refused = admin_client.post(url, {"capacity": "0", "reason": "Ошибка"})
-    assert refused.status_code == 200 and "capacity" in refused.context["form"].errors
-    done = admin_client.post(url, {"capacity": "2", "reason": "Второй станок"})
+    assert page.context["form"][field].value() == 1
+    refused = admin_client.post(url, {field: "0", "reason": "Ошибка"})
+    assert refused.status_code == 200 and refused.context["form"].errors
+    done = admin_client.post(url, {field: "2", "reason": "Второй станок"})
     assert done.status_code == 302
     assert statuses(one_seat) == [S.OFFERED, S.OFFERED, S.WAITLISTED]
 
