@@ -1,9 +1,10 @@
 """The task engine under faults, with figures: e-mails counted at a real SMTP
 sink (aiosmtpd), workers and schedulers as separate processes on PostgreSQL.
 
-1. The mail server hangs (accepts, never answers) while 50 clients apply: the
-   requests answer in their usual time; once the server answers, every queued
-   e-mail goes out, exactly once.
+1. 50 clients apply for 60 s with the mail server answering, then for 60 s
+   with it hung (it accepts, never answers): the requests answer in their
+   usual time; once the server answers, every queued e-mail goes out, exactly
+   once.
 2. A worker is killed with SIGKILL in the middle of sending 500 e-mails, then
    restarted (its stalled task recovered): none lost, none sent twice.
 3. Two workers and two schedulers (two app servers) run together, one
@@ -13,6 +14,7 @@ sink (aiosmtpd), workers and schedulers as separate processes on PostgreSQL.
 
     .venv/bin/python bench/tasks.py            # 60 s hang, 500 e-mails, 2 min, 100,000 rows
     .venv/bin/python bench/tasks.py --quick    # 5 s, 200 e-mails, 25 s, 5,000 rows
+    .venv/bin/python bench/tasks.py --only mail,export   # some of the four
 """
 
 from __future__ import annotations
@@ -178,7 +180,45 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(int(len(ordered) * q), len(ordered) - 1)] * 1000
 
 
+def _apply_load(
+    web: int, cohort_id: int, *, seconds: float, clients: int, first: int
+) -> tuple[Counter[int], list[float]]:
+    """``clients`` threads applying for ``seconds``; the answers and latencies."""
+    latencies: list[float] = []
+    statuses: Counter[int] = Counter()
+    lock = threading.Lock()
+    stop = time.monotonic() + seconds
+    counter = iter(range(first, 10**9))
+
+    def client() -> None:
+        while time.monotonic() < stop:
+            with lock:
+                n = next(counter)
+            status, took, _ = apply_once(
+                web, cohort_id, n, client_ip=f"10.6.{n // 250 % 250}.{n % 250}"
+            )
+            with lock:
+                statuses[status] += 1
+                latencies.append(took)
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return statuses, latencies
+
+
+def _latency_line(latencies: list[float]) -> str:
+    return (
+        f"p50 {percentile(latencies, 0.5):.0f} ms, "
+        f"p95 {percentile(latencies, 0.95):.0f} ms, max {max(latencies) * 1000:.0f} ms"
+    )
+
+
 def hung_mail_under_load(env: dict, *, seconds: float, clients: int) -> bool:
+    """The same load twice: with the mail server answering (the usual time),
+    then hung; the requests must not notice the difference."""
     from core.models import EmailDelivery
 
     sink = Sink()
@@ -186,61 +226,45 @@ def hung_mail_under_load(env: dict, *, seconds: float, clients: int) -> bool:
     before = set(EmailDelivery.objects.values_list("key", flat=True))
     cohort_id = first_come_cohort(capacity=10_000)
     menv = mail_env(env, gate.port)
-    latencies: list[float] = []
-    statuses: Counter[int] = Counter()
-    lock = threading.Lock()
     try:
         with gunicorn(env=menv) as web, worker(menv, "worker-hang"):
+            usual_statuses, usual = _apply_load(
+                web, cohort_id, seconds=seconds, clients=clients, first=0
+            )
             gate.hung = True
-            stop = time.monotonic() + seconds
-            counter = iter(range(10**9))
-
-            def client() -> None:
-                while time.monotonic() < stop:
-                    with lock:
-                        n = next(counter)
-                    status, took, _ = apply_once(
-                        web, cohort_id, n, client_ip=f"10.6.{n // 250 % 250}.{n % 250}"
-                    )
-                    with lock:
-                        statuses[status] += 1
-                        latencies.append(took)
-
-            threads = [threading.Thread(target=client) for _ in range(clients)]
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join()
+            statuses, latencies = _apply_load(
+                web, cohort_id, seconds=seconds, clients=clients, first=10**6
+            )
             held = len(gate.held)
             gate.hung = False
             expected = EmailDelivery.objects.exclude(key__in=before)
             settled = wait_until(
                 lambda: not expected.filter(sent_at__isnull=True).exists(),
-                timeout=seconds + 90,
+                timeout=seconds + 120,
             )
         keys = list(expected.values_list("key", flat=True))
         total = len(keys)
     finally:
         gate.close()
         sink.stop()
-    print(f"\nMail server hung for {seconds:.0f} s while {clients} clients applied")
-    print(f"  answers            {dict(statuses)}")
-    print(
-        f"  POST latency       p50 {percentile(latencies, 0.5):.0f} ms, "
-        f"p95 {percentile(latencies, 0.95):.0f} ms, max {max(latencies) * 1000:.0f} ms"
-    )
+    print(f"\nThe same {seconds:.0f} s of {clients} clients applying, twice")
+    print(f"  mail answering     {dict(usual_statuses)}, {_latency_line(usual)}")
+    print(f"  mail hung          {dict(statuses)}, {_latency_line(latencies)}")
     print(f"  connections held by the hung server (the worker's): {held}")
     delivered = sum(1 for key in keys if sink.keys.get(key))
     print(
         f"  once it answered   {delivered} delivered of the {total} e-mails of "
         f"these applications, {sink.duplicates()} twice, all sent: {settled}"
     )
+    # No request waited on the mail server: the hung run's tail is the usual
+    # one (with room for the noise of a shared machine).
+    usual_p95 = percentile(usual, 0.95)
     return (
-        set(statuses) == {302}
+        set(statuses) == set(usual_statuses) == {302}
         and settled
         and delivered == total
         and sink.duplicates() == 0
-        and max(latencies) < 2.0  # no request waited on the mail server
+        and percentile(latencies, 0.95) <= usual_p95 * 1.5 + 250
     )
 
 
@@ -404,19 +428,28 @@ def big_export(env: dict, *, rows: int) -> bool:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument(
+        "--only",
+        default="mail,worker,schedule,export",
+        help="the scenarios to run, comma-separated (default: all four)",
+    )
     args = parser.parse_args()
+    only = set(args.only.split(","))
     rows = 5_000 if args.quick else 100_000
     env = prepare("--applications", str(rows))
     from django.db import connections
 
-    results = [
-        hung_mail_under_load(
+    scenarios = {
+        "mail": lambda: hung_mail_under_load(
             env, seconds=5 if args.quick else 60, clients=10 if args.quick else 50
         ),
-        killed_worker(env, emails=200 if args.quick else 500),
-        two_servers_schedule(env, seconds=25 if args.quick else 120),
-        big_export(env, rows=rows),
-    ]
+        "worker": lambda: killed_worker(env, emails=200 if args.quick else 500),
+        "schedule": lambda: two_servers_schedule(
+            env, seconds=25 if args.quick else 120
+        ),
+        "export": lambda: big_export(env, rows=rows),
+    }
+    results = [run() for name, run in scenarios.items() if name in only]
     connections.close_all()
     if not all(results):
         sys.exit("FAILED")

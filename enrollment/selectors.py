@@ -118,6 +118,19 @@ class ChecklistItem:
         usable = [d for d in self.documents if d.status != Document.Status.REJECTED]
         return self.required and not usable
 
+    @property
+    def state(self) -> str:
+        """ "verified", "pending", "rejected" (only rejected files), "missing"
+        (required, none) or "" (optional, none)."""
+        statuses = {d.status for d in self.documents}
+        if Document.Status.VERIFIED in statuses:
+            return "verified"
+        if Document.Status.PENDING in statuses:
+            return "pending"
+        if statuses:
+            return "rejected"
+        return "missing" if self.required else ""
+
 
 def document_checklist(application: Application) -> list[ChecklistItem]:
     """Each kind of document the application needs or has, with its files."""

@@ -97,7 +97,12 @@ def apply(request: HttpRequest, cohort_id: int) -> HttpResponse:
                 )
                 return redirect(application)
     else:
-        form = ApplicationForm(cohort=cohort, initial={"submission_key": uuid.uuid4()})
+        initial = {"submission_key": uuid.uuid4()}
+        # From the eligibility check: the stream the person may use.
+        stream = parse_int(request.GET.get("stream"), minimum=1)
+        if stream is not None:
+            initial["stream"] = stream
+        form = ApplicationForm(cohort=cohort, initial=initial)
     return render(
         request,
         "enrollment/apply.html",
@@ -129,9 +134,10 @@ def status(request: HttpRequest, token: str) -> HttpResponse:
         "history": history,
         "position": selectors.waitlist_position(application),
         "checklist": selectors.document_checklist(application),
+        "verdict": selectors.stream_verdict(application),
         "offer_open": application.offer_is_open(now),
         "offer_expired": application.offer_has_expired(now),
-        "upload_form": DocumentUploadForm(),
+        "upload_form": DocumentUploadForm(application=application),
         "consents": application.applicant.consents.select_related("text").order_by(
             "text__kind", "given_at"
         ),
@@ -164,7 +170,7 @@ def upload(request: HttpRequest, token: str) -> HttpResponse:
     application = _application_or_404(token)
     if refused := _refuse_staff(request, application):
         return refused
-    form = DocumentUploadForm(request.POST, request.FILES)
+    form = DocumentUploadForm(request.POST, request.FILES, application=application)
     if form.is_valid():
         try:
             services.upload_document(

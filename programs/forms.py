@@ -5,7 +5,20 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import CategoryCode, Direction, ProgramKind, StudyForm
+from core.forms import DateField
+
+from . import eligibility
+from .models import (
+    CategoryCode,
+    Cohort,
+    Direction,
+    EducationLevel,
+    FundingSource,
+    LearnerCategory,
+    Program,
+    ProgramKind,
+    StudyForm,
+)
 from .selectors import MAX_QUERY_LENGTH, CatalogFilters, Sort
 
 STARTS_WITHIN_CHOICES = [
@@ -99,4 +112,61 @@ class CatalogFilterForm(forms.Form):
             category=data.get("category") or "",
             starts_within=data.get("starts"),
             sort=data.get("sort") or "",
+        )
+
+
+class EligibilityForm(forms.Form):
+    """The short check on a program's page: who may study on which stream.
+    Nothing typed here is stored."""
+
+    birth_date = DateField(
+        label=_("Date of birth"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d", "%d.%m.%Y"],
+    )
+    education_level = forms.ChoiceField(
+        label=_("Education"), choices=[("", "—"), *list(EducationLevel.choices)]
+    )
+    categories = forms.ModelMultipleChoiceField(
+        label=_("Which of these apply to you?"),
+        queryset=LearnerCategory.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    cohort = forms.ModelChoiceField(
+        label=_("Group"),
+        queryset=Cohort.objects.none(),
+        required=False,
+        empty_label=None,
+        help_text=_("Ages count on the group's first day."),
+    )
+
+    def __init__(
+        self,
+        *args,
+        program: Program,
+        cohorts: list[Cohort],
+        streams: list[FundingSource],
+        **kwargs,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["categories"].queryset = eligibility.offered_categories(
+            program, streams
+        )
+        if len(cohorts) > 1:
+            field = self.fields["cohort"]
+            field.queryset = Cohort.objects.filter(pk__in=[c.pk for c in cohorts])
+            field.label_from_instance = lambda c: (
+                _("%(code)s, from %(start)s")
+                % {"code": c.code, "start": c.starts_on.strftime("%d.%m.%Y")}
+            )
+        else:
+            del self.fields["cohort"]
+
+    def situation(self) -> eligibility.Situation:
+        data = self.cleaned_data
+        return eligibility.Situation(
+            birth_date=data["birth_date"],
+            education_level=data["education_level"],
+            categories=frozenset(c.code for c in data.get("categories") or []),
         )

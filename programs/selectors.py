@@ -6,6 +6,7 @@ import datetime
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
@@ -24,7 +25,7 @@ from django.db.models import (
 from django.db.models.expressions import CombinedExpression, OrderBy
 from django.utils import timezone
 
-from .models import Cohort, Direction, Program
+from .models import BUDGET_PAYERS, Cohort, CohortQuota, Direction, Program
 
 MAX_QUERY_LENGTH = 100
 
@@ -53,15 +54,33 @@ class CatalogFilters:
 
 # Seats are counted from applications, which the enrollment app owns; it
 # registers its one definition here when it loads (programs imports no app).
-SeatAnnotation = Callable[..., QuerySet[Cohort]]
+SeatAnnotation = Callable[..., QuerySet[Any]]
 _seat_annotation: SeatAnnotation | None = None
+_quota_annotation: SeatAnnotation | None = None
 
 
-def register_seat_annotation(annotation: SeatAnnotation) -> None:
-    """Set how cohorts are annotated with ``seats_held``, ``seats_reserved``
-    and ``seats_open`` (enrollment.seats.annotate_seats)."""
-    global _seat_annotation
+def register_seat_annotation(
+    annotation: SeatAnnotation, quota_annotation: SeatAnnotation | None = None
+) -> None:
+    """Set how cohorts (and their quotas, per stream) are annotated with
+    ``seats_held``, ``seats_reserved`` and ``seats_open``
+    (enrollment.seats.annotate_seats, annotate_quota_seats)."""
+    global _seat_annotation, _quota_annotation
     _seat_annotation = annotation
+    _quota_annotation = quota_annotation
+
+
+def annotate_quota_seats(
+    quotas: QuerySet[CohortQuota], *, now: datetime.datetime | None = None
+) -> QuerySet[CohortQuota]:
+    """Annotate each quota with its stream's ``seats_held``, ``seats_reserved``
+    and ``seats_open`` as of ``now``."""
+    if _quota_annotation is None:
+        zero = Value(0, output_field=IntegerField())
+        return quotas.annotate(
+            seats_held=zero, seats_reserved=zero, seats_open=F("seats")
+        )
+    return _quota_annotation(quotas, now=now)
 
 
 def annotate_seats(
@@ -130,6 +149,16 @@ def _apply_search(programs: QuerySet[Program], text: str) -> QuerySet[Program]:
     return programs.annotate(rank=Value(0, output_field=IntegerField()))
 
 
+def offers_free_expression() -> Exists:
+    """A program annotation: does it offer training free for the learner (a
+    stream a budget pays for)?"""
+    return Exists(
+        Program.funding_sources.through.objects.filter(
+            program=OuterRef("pk"), fundingsource__payer__in=BUDGET_PAYERS
+        )
+    )
+
+
 def search_programs(
     filters: CatalogFilters, *, today: datetime.date | None = None
 ) -> QuerySet[Program]:
@@ -144,8 +173,9 @@ def search_programs(
         programs = programs.filter(kind__in=filters.kinds)
     if filters.forms:
         programs = programs.filter(study_form__in=filters.forms)
+    programs = programs.annotate(offers_free=offers_free_expression())
     if filters.cost == "free":
-        programs = programs.filter(price=0)
+        programs = programs.filter(offers_free=True)
     elif filters.cost == "paid":
         programs = programs.filter(price__gt=0)
     if filters.category:
@@ -192,14 +222,21 @@ def search_programs(
 def get_published_program(slug: str, *, today: datetime.date | None = None) -> Program:
     """Return a published program with what its page shows; raise DoesNotExist."""
     today = today or timezone.localdate()
+    quotas = annotate_quota_seats(
+        CohortQuota.objects.select_related("stream").order_by(
+            "stream__position", "stream"
+        )
+    )
     cohorts = annotate_seats(
         Cohort.objects.filter(ends_on__gte=today)
         .exclude(status=Cohort.Status.CANCELLED)
         .select_related("venue")
+        .prefetch_related(Prefetch("quotas", queryset=quotas, to_attr="stream_seats"))
         .order_by("starts_on", "code")
     )
     return (
         Program.objects.published()
+        .annotate(offers_free=offers_free_expression())
         .select_related("direction")
         .prefetch_related(
             "funding_sources",

@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.views.decorators.cache import cache_page
 from django.views.decorators.vary import vary_on_cookie
 
-from . import selectors
-from .forms import CatalogFilterForm
+from . import eligibility, selectors
+from .forms import CatalogFilterForm, EligibilityForm
 from .models import Program
 
 PAGE_SIZE = 12
@@ -59,6 +59,60 @@ def program_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+def eligibility_check(request: HttpRequest, slug: str) -> HttpResponse:
+    """«Can I study for free?»: the rules of each stream applied to what the
+    visitor says of themselves (posted, so that it stays out of addresses and
+    logs), answered on the page and stored nowhere."""
+    try:
+        program = selectors.get_published_program(slug)
+    except Program.DoesNotExist:
+        raise Http404 from None
+    today = timezone.localdate()
+    cohorts = [c for c in program.current_cohorts if c.accepts_applications(today)]
+    if cohorts:
+        streams = eligibility.cohort_streams(cohorts[0])
+        for cohort in cohorts[1:]:
+            streams += [
+                s for s in eligibility.cohort_streams(cohort) if s not in streams
+            ]
+    else:
+        streams = list(eligibility.streams_with_rules(program.funding_sources.all()))
+    form = EligibilityForm(
+        request.POST if request.method == "POST" else None,
+        program=program,
+        cohorts=cohorts,
+        streams=streams,
+    )
+    verdicts = None
+    cohort = None
+    if form.is_bound and form.is_valid():
+        cohort = form.cleaned_data.get("cohort") or (cohorts[0] if cohorts else None)
+        if cohort is not None:
+            cohort = next(c for c in cohorts if c.pk == cohort.pk)
+            verdicts = eligibility.check_cohort(cohort, form.situation())
+        else:
+            verdicts = [
+                eligibility.check_stream(s, program, today, form.situation())
+                for s in streams
+            ]
+    response = render(
+        request,
+        "programs/eligibility.html",
+        {
+            "program": program,
+            "form": form,
+            "cohort": cohort,
+            "cohorts": cohorts,
+            "verdicts": verdicts,
+            "any_free": verdicts is not None
+            and any(v.eligible and v.stream.is_free for v in verdicts),
+            "requirements": [(s, eligibility.stream_requirements(s)) for s in streams],
+        },
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 def _course_data(request: HttpRequest, program: Program) -> dict:
     """schema.org Course data for search engines."""
     provider = {
@@ -93,7 +147,7 @@ def _course_data(request: HttpRequest, program: Program) -> dict:
         "timeRequired": f"PT{program.hours}H",
         "offers": {
             "@type": "Offer",
-            "category": "Free" if program.is_free else "Paid",
+            "category": "Free" if program.offers_free or program.is_free else "Paid",
             "price": str(program.price),
             "priceCurrency": "RUB",
         },

@@ -21,7 +21,7 @@ def reference_rows(transactional_db):
 
     for module, function in [
         ("programs.migrations.0002_reference_rows", "create_rows"),
-        ("programs.migrations.0004_funding_streams", "fill_streams"),
+        ("programs.migrations.0005_fill_streams", "fill_streams"),
         ("enrollment.migrations.0002_consent_texts", "create_texts"),
     ]:
         getattr(importlib.import_module(module), function)(apps, None)

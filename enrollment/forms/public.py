@@ -487,6 +487,15 @@ class DocumentUploadForm(forms.Form):
     kind = forms.ChoiceField(label=_("Document"), choices=DocumentKind.choices)
     file = DocumentField(label=_("File"), required=True)
 
+    def __init__(self, *args, application=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if application is not None:
+            # The papers this application asks for first, then the usual ones.
+            wanted = selectors.required_document_kinds(application)
+            usual = [DocumentKind.SNILS, DocumentKind.NAME_CHANGE, DocumentKind.OTHER]
+            kinds = wanted + [k for k in usual if k not in wanted]
+            self.fields["kind"].choices = [(k, DocumentKind(k).label) for k in kinds]
+
 
 class LostLinkForm(HoneypotMixin, forms.Form):
     email = forms.EmailField(

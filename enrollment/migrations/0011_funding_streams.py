@@ -4,29 +4,11 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
-def fill_streams(apps, schema_editor):
-    """Each application and reservation takes its cohort's stream (every
-    cohort had one quota after programs 0004); a reservation takes the
-    employer's stream when the cohort offers one."""
-    Application = apps.get_model("enrollment", "Application")
-    SeatReservation = apps.get_model("enrollment", "SeatReservation")
-    CohortQuota = apps.get_model("programs", "CohortQuota")
-    by_cohort = {}
-    for quota in CohortQuota.objects.select_related("stream").order_by("-seats"):
-        by_cohort.setdefault(quota.cohort_id, []).append(quota.stream)
-    for cohort_id, streams in by_cohort.items():
-        Application.objects.filter(cohort_id=cohort_id, stream__isnull=True).update(
-            stream=streams[0]
-        )
-        employer = next((s for s in streams if s.payer == "employer"), streams[0])
-        SeatReservation.objects.filter(cohort_id=cohort_id).update(stream=employer)
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
         ('enrollment', '0010_privacy'),
-        ('programs', '0004_funding_streams'),
+        ('programs', '0005_fill_streams'),
     ]
 
     operations = [
@@ -60,5 +42,4 @@ class Migration(migrations.Migration):
             name='kind',
             field=models.CharField(choices=[('passport', 'Passport or birth certificate'), ('education', 'Education document'), ('snils', 'СНИЛС'), ('name_change', 'Document of a change of name'), ('employment_service', 'Certificate of registration with the employment service'), ('child_birth', 'Birth certificate of the child'), ('childcare_leave', 'Order granting childcare leave'), ('employment', 'Certificate of employment'), ('study', 'Certificate of study'), ('disability', 'Certificate of disability'), ('svo', 'Document of a participant of the special military operation'), ('maternity_capital', 'Maternity capital certificate'), ('other', 'Other document')], max_length=32, verbose_name='kind'),
         ),
-        migrations.RunPython(fill_streams, migrations.RunPython.noop),
     ]

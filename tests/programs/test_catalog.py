@@ -49,6 +49,8 @@ def catalog():
     }
     programs["cnc"].categories.set(LearnerCategory.objects.filter(code="age_50_plus"))
     programs["cnc"].funding_sources.set(FundingSource.objects.filter(code="personal"))
+    # Free: a budget pays (the federal project's quota).
+    programs["welder"].funding_sources.set(FundingSource.objects.filter(code="federal"))
     CohortFactory(
         program=programs["welder"], starts_on=today + datetime.timedelta(days=10)
     )

@@ -5,7 +5,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("enrollment", "0013_daily_intake_by_stream"),
+        ("enrollment", "0015_recount_daily_intake"),
     ]
 
     operations = [

@@ -1,5 +1,4 @@
-import django.db.models.deletion
-from django.db import migrations, models
+from django.db import migrations
 from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
 
@@ -38,27 +37,13 @@ def recount_by_stream(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+    # Data apart from the schema: PostgreSQL cannot change a table in the
+    # transaction that wrote rows with deferred constraints into it.
 
     dependencies = [
-        ("enrollment", "0012_streams_required"),
-        ("programs", "0004_funding_streams"),
+        ("enrollment", "0014_daily_intake_by_stream"),
     ]
 
     operations = [
-        migrations.RemoveConstraint(
-            model_name="dailyintake",
-            name="daily_intake_one_per_day_and_cohort",
-        ),
-        migrations.AddField(
-            model_name="dailyintake",
-            name="stream",
-            field=models.ForeignKey(
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to="programs.fundingsource",
-                verbose_name="funding stream",
-            ),
-        ),
         migrations.RunPython(recount_by_stream, migrations.RunPython.noop),
     ]

@@ -5,7 +5,7 @@ import django.db.models.deletion
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("enrollment", "0011_funding_streams"),
+        ("enrollment", "0012_fill_streams"),
     ]
 
     operations = [
