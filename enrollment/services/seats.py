@@ -284,8 +284,12 @@ def reserve_seats(
             )
         if stream is None or stream not in streams:
             raise ValidationError(
-                {"stream": _("This group offers no seats on that stream.")},
-                code="no_such_stream",
+                {
+                    "stream": ValidationError(
+                        _("This group offers no seats on that stream."),
+                        code="no_such_stream",
+                    )
+                }
             )
         now = timezone.now()
         counted = count_seats(cohort, now=now).on(stream.pk)

@@ -47,8 +47,12 @@ def change_stream(
         streams = eligibility.cohort_streams(cohort)
         if stream not in streams:
             raise ValidationError(
-                {"stream": _("This group offers no seats on that stream.")},
-                code="no_such_stream",
+                {
+                    "stream": ValidationError(
+                        _("This group offers no seats on that stream."),
+                        code="no_such_stream",
+                    )
+                }
             )
         verdicts = eligibility.check_cohort(
             cohort, situation_of(application.applicant), streams
@@ -56,22 +60,23 @@ def change_stream(
         verdict = next(v for v in verdicts if v.stream == stream)
         if not verdict.eligible:
             raise ValidationError(
-                {"stream": eligibility.ineligible_message(verdict, verdicts)},
-                code="not_eligible",
+                {
+                    "stream": ValidationError(
+                        eligibility.ineligible_message(verdict, verdicts),
+                        code="not_eligible",
+                    )
+                }
             )
         now = timezone.now()
         holds_seat = Application.objects.filter(pk=application.pk).filter(held_q(now))
         if holds_seat.exists() and not count_seats(cohort, now=now).can_take(
             stream.pk, application.employer_inn
         ):
+            message = _(
+                "The stream “%(stream)s” has no free seat for this applicant."
+            ) % {"stream": stream.name}
             raise ValidationError(
-                {
-                    "stream": _(
-                        "The stream “%(stream)s” has no free seat for this applicant."
-                    )
-                    % {"stream": stream.name}
-                },
-                code="no_free_seats",
+                {"stream": ValidationError(message, code="no_free_seats")}
             )
         previous = application.stream
         application.stream = stream

@@ -183,21 +183,33 @@ def choose_stream(
         stream_id = streams[0].pk
     if stream_id is None:
         raise ValidationError(
-            {"stream": _("Please choose how the training will be paid for.")},
-            code="stream_required",
+            {
+                "stream": ValidationError(
+                    _("Please choose how the training will be paid for."),
+                    code="stream_required",
+                )
+            }
         )
     chosen = next((s for s in streams if s.pk == stream_id), None)
     if chosen is None:
         raise ValidationError(
-            {"stream": _("This group offers no seats on that stream.")},
-            code="no_such_stream",
+            {
+                "stream": ValidationError(
+                    _("This group offers no seats on that stream."),
+                    code="no_such_stream",
+                )
+            }
         )
     verdicts = eligibility.check_cohort(cohort, situation(data), streams)
     verdict = next(v for v in verdicts if v.stream == chosen)
     if not verdict.eligible:
         raise ValidationError(
-            {"stream": eligibility.ineligible_message(verdict, verdicts)},
-            code="not_eligible",
+            {
+                "stream": ValidationError(
+                    eligibility.ineligible_message(verdict, verdicts),
+                    code="not_eligible",
+                )
+            }
         )
     return chosen
 

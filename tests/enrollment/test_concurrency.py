@@ -231,3 +231,43 @@ def test_reserved_seats_under_concurrent_applications(postgresql):
     # else took them.
     assert offered.filter(employer_inn=partner).count() >= 2
     assert offered.exclude(employer_inn=partner).count() <= 4
+
+
+def test_fifty_applicants_on_two_streams_get_exactly_their_seats(postgresql):
+    """5 seats on the federal project and 3 paid: 25 eligible people race for
+    each; each stream fills exactly, the rest wait on their own stream."""
+    from programs.models import LearnerCategory
+    from tests.factories import applicant_data
+
+    cohort = CohortFactory(
+        admission_mode=Cohort.AdmissionMode.FIRST_COME,
+        quotas={"federal": 5, "personal": 3},
+    )
+    unemployed = LearnerCategory.objects.get(code="unemployed")
+    federal = [
+        lambda: submit(
+            cohort, data=applicant_data(categories=[unemployed]), stream_code="federal"
+        )
+        for _ in range(25)
+    ]
+    paid = [lambda: submit(cohort, stream_code="personal") for _ in range(25)]
+    tasks = [task for pair in zip(federal, paid, strict=True) for task in pair]
+
+    errors = run_in_threads(tasks, workers=50)
+
+    assert errors == []
+    applications = Application.objects.filter(cohort=cohort)
+    offered = applications.filter(status=S.OFFERED)
+    assert offered.filter(stream__code="federal").count() == 5
+    assert offered.filter(stream__code="personal").count() == 3
+    assert applications.filter(status=S.WAITLISTED).count() == 42
+    seats = count_seats(cohort)
+    assert (seats.held, seats.open) == (8, 0)
+    # Within each stream the seats went to the first to arrive.
+    for code, seats_on in (("federal", 5), ("personal", 3)):
+        by_time = list(
+            applications.filter(stream__code=code).order_by("submitted_at", "pk")
+        )
+        statuses = [a.status for a in by_time]
+        assert statuses == [S.OFFERED] * seats_on + [S.WAITLISTED] * (25 - seats_on)
+    assert daily_intake_agrees()
