@@ -28,6 +28,7 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
         "enrollment.consentrecord": VIEW,
         "enrollment.consenttext": VIEW,
         "enrollment.completion": ("view", "add"),
+        "enrollment.duplicate": ("view", "add"),
         "enrollment.employment": ("view", "add", "change"),
         "programs.program": VIEW,
         "programs.cohort": VIEW,

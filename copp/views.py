@@ -17,7 +17,8 @@ from django.db import (
     OperationalError,
     transaction,
 )
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.urls import reverse
@@ -32,6 +33,7 @@ from django.views.decorators.vary import vary_on_cookie
 from core import health
 from core.exports import start_export
 from core.security import seconds_until_allowed
+from enrollment import register
 from enrollment import selectors as enrollment
 from enrollment.exports import register_xlsx_response
 from enrollment.permissions import may_see_personal_data
@@ -146,8 +148,8 @@ def reports_dashboard(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     today = timezone.localdate()
     form = reports.ReportForm(request.GET)
-    if request.GET.get("format") == "register":
-        return register_download(request, form, today)
+    if request.GET.get("format") in ("register", "register-check"):
+        return register_page(request, form, today)
     tables = reports.build_report(form, today)
     if request.GET.get("format") == "xlsx":
         panel = request.GET.get("panel")
@@ -186,26 +188,36 @@ def reports_dashboard(request: HttpRequest) -> HttpResponse:
 REGISTER_PERMISSIONS = ("enrollment.view_reports", "enrollment.view_applicant")
 
 
-def register_download(
+def register_page(
     request: HttpRequest, form: reports.ReportForm, today: datetime.date
 ) -> HttpResponse:
-    """The register of issued documents for the period: at once when small,
-    in the background (My exports) when large. It names people, so it needs
-    the personal-data permission too."""
+    """The register of issued documents for the period, in the official ПО or
+    ДПО template: first its check (which learners lack which field, with
+    links to fix them), then the file, at once when small, in the background
+    (My exports) when large. It names people, so it needs the personal-data
+    permission too."""
     if not may_see_personal_data(request.user):
         raise PermissionDenied
-    completions = form.completions(today)
-    filename = f"frdo-register-{today:%Y%m%d}.xlsx"
-    rows = completions.count()
-    if rows <= settings.EXPORT_IN_BACKGROUND_ROWS:
-        return register_xlsx_response(completions, filename=filename)
+    template = request.GET.get("template")
+    if template not in register.TEMPLATES:
+        template = register.PO
+    completions, duplicates = form.completions(today), form.duplicates(today)
     query = request.GET.copy()
     query.pop("format", None)
+    query["template"] = template
+    if request.GET.get("format") == "register-check":
+        return register_check(request, completions, duplicates, template, query)
+    filename = f"frdo-{template}-{today:%Y%m%d}.xlsx"
+    rows = completions.count() + duplicates.count()
+    if rows <= settings.EXPORT_IN_BACKGROUND_ROWS:
+        return register_xlsx_response(
+            completions, duplicates, template=template, filename=filename
+        )
     with transaction.atomic():
         export = start_export(
             owner=request.user,
-            title=gettext("Register of issued documents, %(rows)s rows")
-            % {"rows": rows},
+            title=gettext("Register of issued documents, %(template)s, %(rows)s rows")
+            % {"template": register.TEMPLATES[template], "rows": rows},
             filename=filename,
             permissions=REGISTER_PERMISSIONS,
         )
@@ -223,6 +235,52 @@ def register_download(
         ),
     )
     return redirect("staff:exports")
+
+
+CHECK_SHOWN = 500  # problems listed on the page; the count is of all of them
+
+
+def register_check(
+    request: HttpRequest,
+    completions: QuerySet,
+    duplicates: QuerySet,
+    template: str,
+    query: QueryDict,
+) -> HttpResponse:
+    """Every row of the register checked before export."""
+    rows = ready = 0
+    problems: list[tuple[register.Row, register.Problem]] = []
+    with_problems = 0
+    for row in register.register_rows(completions, duplicates, template):
+        rows += 1
+        if row.problems:
+            with_problems += 1
+            problems += [(row, p) for p in row.problems][: CHECK_SHOWN - len(problems)]
+        else:
+            ready += 1
+    return render(
+        request,
+        "reports/register_check.html",
+        {
+            "template": template,
+            "template_name": register.TEMPLATES[template],
+            "templates": register.TEMPLATES,
+            "rows": rows,
+            "ready": ready,
+            "with_problems": with_problems,
+            "problems": problems,
+            "shown_limit": CHECK_SHOWN,
+            "download": f"?{query.urlencode()}&format=register",
+            "query_without_template": _without(query, "template"),
+            "back": f"?{_without(query, 'template')}",
+        },
+    )
+
+
+def _without(query: QueryDict, name: str) -> str:
+    query = query.copy()
+    query.pop(name, None)
+    return query.urlencode()
 
 
 class SubscriptionForm(forms.Form):

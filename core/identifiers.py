@@ -136,3 +136,12 @@ def validate_ogrn(value: str, *, entrepreneur: bool | None = None) -> None:
             _("This number has a wrong check digit; please check it."),
             code="ogrn_checksum",
         )
+
+
+def validate_oksm(value: str) -> None:
+    """A country's code in ОКСМ: three ASCII digits (643 is Russia)."""
+    if not re.fullmatch(r"[0-9]{3}", value or ""):
+        raise ValidationError(
+            _("Enter the country's code of three digits, for example 643 for Russia."),
+            code="oksm",
+        )

@@ -15,6 +15,7 @@ import datetime
 import functools
 import json
 import random
+import re
 from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
@@ -270,6 +271,41 @@ def _upsert(
     return obj, outcome
 
 
+RANK = re.compile(r"^(?P<profession>.+?),\s*(?P<rank>[1-8])\s*разряд$")
+# The area of professional activity and the enlarged group of specialties of
+# the further education programs, by direction.
+DPO_REGISTER = {
+    "automation": (
+        "Сквозные виды профессиональной деятельности в промышленности",
+        "Управление в технических системах",
+    ),
+    "mechatronics": (
+        "Сквозные виды профессиональной деятельности в промышленности",
+        "Управление в технических системах",
+    ),
+    "metrology": (
+        "Сквозные виды профессиональной деятельности в промышленности",
+        "Управление в технических системах",
+    ),
+}
+DPO_DEFAULT = ("Производство машин и оборудования", "Машиностроение")
+
+
+def _register_fields(spec: ProgramSpec) -> dict[str, str]:
+    """What ФИС ФРДО asks of a program: the profession and rank of a worker
+    (vocational training), the area and the group of specialties (further
+    education)."""
+    if spec.kind in (ProgramKind.DPO_UPGRADE, ProgramKind.DPO_RETRAINING):
+        area, group = DPO_REGISTER.get(spec.direction, DPO_DEFAULT)
+        return {"professional_area": area, "specialty_group": group}
+    if spec.kind == ProgramKind.CAREER_GUIDANCE or not spec.qualification:
+        return {}
+    match = RANK.match(spec.qualification)
+    if match is None:
+        return {"profession": spec.qualification, "qualification_rank": "Нет"}
+    return {"profession": match["profession"], "qualification_rank": match["rank"]}
+
+
 # How a cohort's seats are shared among its program's streams (before
 # rounding): most seats go to the budget, some are paid.
 STREAM_SHARES = {
@@ -371,6 +407,7 @@ def seed_catalog(*, today: datetime.date) -> dict[str, Counter[str]]:
                 "min_age": spec.min_age,
                 "required_education": spec.education,
                 "qualification": spec.qualification,
+                **_register_fields(spec),
                 "summary": spec.summary,
                 "description": _description(spec),
                 "outcomes": "\n".join(spec.outcomes),

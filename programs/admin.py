@@ -156,6 +156,17 @@ class ProgramAdmin(admin.ModelAdmin):
         ),
         (_("Cost and funding"), {"fields": ["price", "funding_sources"]}),
         (_("Admission"), {"fields": ["min_age", "required_education", "categories"]}),
+        (
+            _("The federal register (ФИС ФРДО)"),
+            {
+                "fields": [
+                    "profession",
+                    "qualification_rank",
+                    "professional_area",
+                    "specialty_group",
+                ]
+            },
+        ),
         (_("Description"), {"fields": ["summary", "description", "outcomes"]}),
     ]
 

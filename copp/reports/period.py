@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateField
-from enrollment.models import Application, Completion, DailyIntake
+from enrollment.models import Application, Completion, DailyIntake, Duplicate
 from programs.models import (
     Direction,
     FundingSource,
@@ -140,16 +140,30 @@ class ReportForm(forms.Form):
 
     def completions(self, today: datetime.date) -> QuerySet[Completion]:
         """Documents issued in the period (by date of issue), filtered alike."""
-        period = self.period(today)
-        completions = Completion.objects.filter(
-            **self.program_filters("application__cohort", "application__stream")
+        return self._issued(
+            Completion.objects.filter(
+                **self.program_filters("application__cohort", "application__stream")
+            ),
+            today,
         )
+
+    def duplicates(self, today: datetime.date) -> QuerySet[Duplicate]:
+        """Duplicates issued in the period, of the documents filtered alike."""
+        return self._issued(
+            Duplicate.objects.filter(
+                **self.program_filters(
+                    "original__application__cohort", "original__application__stream"
+                )
+            ),
+            today,
+        )
+
+    def _issued(self, documents: QuerySet, today: datetime.date) -> QuerySet:
+        period = self.period(today)
         if period.start:
-            completions = completions.filter(
+            documents = documents.filter(
                 issued_on__gte=timezone.localdate(period.start)
             )
         if period.end:
-            completions = completions.filter(
-                issued_on__lt=timezone.localdate(period.end)
-            )
-        return completions
+            documents = documents.filter(issued_on__lt=timezone.localdate(period.end))
+        return documents

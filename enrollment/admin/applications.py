@@ -27,6 +27,7 @@ from .. import selectors, services
 from ..forms import (
     ChangeStreamForm,
     DocumentReviewForm,
+    DuplicateForm,
     EmploymentForm,
     add_errors,
 )
@@ -34,6 +35,7 @@ from ..models import (
     ACTIVE_STATUSES,
     Application,
     ApplicationStatus,
+    Completion,
     Document,
     Employment,
     Note,
@@ -250,6 +252,11 @@ class ApplicationAdmin(SimpleHistoryAdmin):
                 name="enrollment_application_employment",
             ),
             path(
+                "<id:pk>/duplicate/",
+                self.admin_site.admin_view(self.duplicate_view),
+                name="enrollment_application_duplicate",
+            ),
+            path(
                 "<id:pk>/stream/",
                 self.admin_site.admin_view(self.stream_view),
                 name="enrollment_application_stream",
@@ -319,6 +326,9 @@ class ApplicationAdmin(SimpleHistoryAdmin):
                 if action.from_statuses is None
                 or application.status in action.from_statuses
             ]
+            extra["can_issue_duplicate"] = Completion.objects.filter(
+                application=application
+            ).exists() and self.has_change_permission(request, application)
             extra["can_change_stream"] = (
                 application.status in ACTIVE_STATUSES
                 and self.has_change_permission(request, application)
@@ -404,6 +414,37 @@ class ApplicationAdmin(SimpleHistoryAdmin):
             download=reverse("staff:staff_document", args=[document.pk]),
             form=form,
             back=back,
+        )
+
+    def duplicate_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        application = self._application_or_404(request, pk)
+        completion = get_object_or_404(Completion, application=application)
+        form = DuplicateForm(request.POST or None)
+        return service_form_page(
+            self,
+            request,
+            form=form,
+            run=lambda data: services.issue_duplicate(
+                completion=completion,
+                actor=services.Actor.staff(request.user),
+                document=form.issued_document(),
+                loss=data["loss"],
+                exchange=data["exchange"],
+                original_destroyed=data["original_destroyed"],
+            ),
+            done=gettext("The duplicate is recorded; it goes to the register."),
+            title=gettext("Issue a duplicate"),
+            subject=application,
+            back=reverse("admin:enrollment_application_change", args=[pk]),
+            original=application,
+            intro=gettext(
+                "Of %(document)s, issued on %(date)s. The register reports it with "
+                "the original's particulars."
+            )
+            % {
+                "document": completion,
+                "date": completion.issued_on.strftime("%d.%m.%Y"),
+            },
         )
 
     def stream_view(self, request: HttpRequest, pk: int) -> HttpResponse:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
 from django.db.models import QuerySet
 from django.http import FileResponse
@@ -12,7 +12,7 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from core.exports import PROGRESS_EVERY, Progress
-from core.identifiers import format_snils
+from enrollment import register
 from enrollment.models import Application
 from programs.models import Cohort
 
@@ -108,55 +108,41 @@ def write_roster_xlsx(cohort: Cohort, out: BinaryIO) -> None:
 
 # --- The register of issued documents (ФИС ФРДО) -------------------------------------
 
-REGISTER_COLUMNS: list[tuple[Promise, Any]] = [
-    (_("Document"), lambda c: c.get_document_kind_display()),
-    (_("Registration number"), lambda c: c.registration_number),
-    (_("Blank series"), lambda c: c.blank_series),
-    (_("Blank number"), lambda c: c.blank_number),
-    (_("Date of issue"), lambda c: c.issued_on),
-    (_("Program"), lambda c: c.application.cohort.program.title),
-    (_("Hours"), lambda c: c.application.cohort.program.hours),
-    (_("Qualification"), lambda c: c.qualification),
-    (_("Last name"), lambda c: c.application.applicant.last_name),
-    (_("First name"), lambda c: c.application.applicant.first_name),
-    (_("Patronymic"), lambda c: c.application.applicant.patronymic),
-    (_("Date of birth"), lambda c: c.application.applicant.birth_date),
-    (_("СНИЛС"), lambda c: format_snils(c.application.applicant.snils)),
-]
+# The official templates' data sheet.
+REGISTER_SHEET = "Шаблон"
 
 
-def register_xlsx_response(completions: QuerySet, *, filename: str) -> FileResponse:
-    """The documents issued, with the fields ФИС ФРДО asks for, as an XLSX file."""
+def register_xlsx_response(
+    completions: QuerySet, duplicates: QuerySet, *, template: str, filename: str
+) -> FileResponse:
+    """The documents issued, in the official template of ``template`` (ПО or
+    ДПО), as an XLSX file."""
     return file_response(
-        lambda out: write_register_xlsx(completions, out), filename=filename
+        lambda out: write_register_xlsx(
+            completions, duplicates, out, template=template
+        ),
+        filename=filename,
     )
 
 
 def write_register_xlsx(
-    completions: QuerySet, out: BinaryIO, *, progress: Progress | None = None
+    completions: QuerySet,
+    duplicates: QuerySet,
+    out: BinaryIO,
+    *,
+    template: str,
+    progress: Progress | None = None,
 ) -> None:
-    """Write the register of ``completions`` to ``out``, with progress."""
-    total = completions.count() if progress else 0
+    """Write the register of ``template`` to ``out``: the template's sheet,
+    its headers in row 1 exactly as the template has them, a document a row."""
+    total = (completions.count() + duplicates.count()) if progress else 0
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=safe_sheet_title(str(_("Issued documents"))))
+    sheet = workbook.create_sheet(title=REGISTER_SHEET)
     with removing_temporary_file(sheet):
-        sheet.append(
-            header_row(sheet, [header for header, _getter in REGISTER_COLUMNS])
-        )
-        rows = (
-            completions.select_related(
-                "application__applicant", "application__cohort__program"
-            )
-            .order_by("issued_on", "registration_number")
-            .iterator(chunk_size=CHUNK_SIZE)
-        )
-        for done, completion in enumerate(rows, start=1):
-            sheet.append(
-                [
-                    xlsx_cell(sheet, getter(completion))
-                    for _h, getter in REGISTER_COLUMNS
-                ]
-            )
+        sheet.append(header_row(sheet, register.headers(template)))
+        rows = register.register_rows(completions, duplicates, template)
+        for done, row in enumerate(rows, start=1):
+            sheet.append([xlsx_cell(sheet, value) for value in row.values])
             if progress and done % PROGRESS_EVERY == 0:
                 progress(done, total)
         workbook.save(out)

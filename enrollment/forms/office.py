@@ -10,7 +10,7 @@ from core.identifiers import digits, validate_inn
 from programs.models import Cohort, FundingSource
 
 from .. import services
-from ..models import Applicant, Application
+from ..models import Applicant, Application, Duplicate
 from ..seats import count_seats
 from ..services.people import CORRECTABLE
 
@@ -200,6 +200,37 @@ class QuotasForm(forms.Form):
             stream.pk: self.cleaned_data.get(services.quota_field(stream.pk)) or 0
             for stream in self.streams
         }
+
+
+class DuplicateForm(forms.Form):
+    """A duplicate of an issued document."""
+
+    registration_number = forms.CharField(label=_("Registration number"), max_length=50)
+    blank_series = forms.CharField(
+        label=_("Blank series"), max_length=20, required=False
+    )
+    blank_number = forms.CharField(label=_("Blank number"), max_length=30)
+    issued_on = DateField(
+        label=_("Date of issue"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    loss = forms.ChoiceField(
+        label=_("Confirmation of the loss"), choices=Duplicate.Loss.choices
+    )
+    exchange = forms.ChoiceField(
+        label=_("Confirmation of the exchange"), choices=Duplicate.Exchange.choices
+    )
+    original_destroyed = forms.BooleanField(
+        label=_("The original is destroyed"), required=False
+    )
+
+    def issued_document(self) -> services.IssuedDocument:
+        data = self.cleaned_data
+        return services.IssuedDocument(
+            registration_number=data["registration_number"],
+            issued_on=data["issued_on"],
+            blank_series=data.get("blank_series") or "",
+            blank_number=data["blank_number"],
+        )
 
 
 class ChangeStreamForm(forms.Form):

@@ -3,7 +3,7 @@
 from .applications import Application, StatusChange, new_token
 from .consents import ConsentRecord, ConsentText
 from .documents import Document, DocumentKind, Note, document_path, private_storage
-from .outcomes import Completion, Employment
+from .outcomes import Completion, Duplicate, Employment
 from .people import (
     Applicant,
     Relation,
@@ -42,6 +42,7 @@ __all__ = [
     "DailyIntake",
     "Document",
     "DocumentKind",
+    "Duplicate",
     "Employment",
     "Note",
     "Relation",

@@ -50,6 +50,77 @@ class Completion(models.Model):
         return f"{self.get_document_kind_display()} № {self.registration_number}"
 
 
+class Duplicate(models.Model):
+    """A duplicate of an issued document (lost or spoiled), reported to ФИС
+    ФРДО with the original's particulars."""
+
+    class Loss(models.TextChoices):
+        # «Подтверждение утраты»: the register's own words.
+        NONE = "none", "Нет"
+        POLICE = "police", "Справка из органов внутренних дел"
+        FIRE = "fire", "Справка из органов пожарной охраны"
+        NEWSPAPER = "newspaper", "Объявление в газете"
+        OTHER = "other", "Другое"
+
+    class Exchange(models.TextChoices):
+        # «Подтверждение обмена».
+        NONE = "none", "Нет"
+        SPOILED = "spoiled", "Обмен по причине порчи"
+        WRONG = "wrong", "Обмен по причине наличия недостоверной информации"
+
+    original = models.ForeignKey(
+        Completion,
+        on_delete=models.PROTECT,
+        related_name="duplicates",
+        verbose_name=_("original document"),
+    )
+    registration_number = models.CharField(
+        _("registration number"), max_length=50, unique=True
+    )
+    blank_series = models.CharField(_("blank series"), max_length=20, blank=True)
+    blank_number = models.CharField(_("blank number"), max_length=30)
+    issued_on = models.DateField(_("date of issue"))
+    loss = models.CharField(
+        _("confirmation of the loss"), max_length=16, choices=Loss, default=Loss.NONE
+    )
+    exchange = models.CharField(
+        _("confirmation of the exchange"),
+        max_length=16,
+        choices=Exchange,
+        default=Exchange.NONE,
+    )
+    original_destroyed = models.BooleanField(
+        _("the original is destroyed"), default=False
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-issued_on", "registration_number"]
+        verbose_name = _("duplicate")
+        verbose_name_plural = _("duplicates")
+        indexes = [models.Index(fields=["issued_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(loss="none") | ~Q(exchange="none"),
+                name="duplicate_says_why",
+                violation_error_message=_(
+                    "A duplicate replaces a lost or a spoiled document: say which."
+                ),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.original.get_document_kind_display()} № {self.registration_number}"
+        )
+
+
 class Employment(models.Model):
     """Whether and where a learner found work after the program.
 

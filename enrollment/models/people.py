@@ -12,7 +12,8 @@ from phonenumber_field.modelfields import PhoneNumberField
 from simple_history.models import HistoricalRecords
 
 from core.dates import age_on
-from programs.models import EducationLevel, LearnerCategory
+from core.identifiers import validate_oksm
+from programs.models import RUSSIA, EducationLevel, LearnerCategory, PriorEducation
 
 
 def normalize_name(value: str) -> str:
@@ -59,6 +60,30 @@ class Applicant(models.Model):
     )
     snils = models.CharField(
         _("СНИЛС"), max_length=11, blank=True, help_text=_("11 digits, no separators.")
+    )
+    # What the federal register (ФИС ФРДО) asks of a learner.
+    citizenship = models.CharField(
+        _("citizenship (ОКСМ code)"),
+        max_length=3,
+        default=RUSSIA,
+        validators=[validate_oksm],
+        help_text=_("Three digits of the country's ОКСМ code; 643 is Russia."),
+    )
+    prior_education = models.CharField(
+        _("prior education for further education"),
+        max_length=16,
+        choices=PriorEducation,
+        blank=True,
+        help_text=_("What the right to a further education program rests on."),
+    )
+    prior_document_surname = models.CharField(
+        _("surname in the diploma"), max_length=100, blank=True
+    )
+    prior_document_series = models.CharField(
+        _("series of the diploma"), max_length=20, blank=True
+    )
+    prior_document_number = models.CharField(
+        _("number of the diploma"), max_length=30, blank=True
     )
     representative_name = models.CharField(
         _("legal representative"), max_length=300, blank=True

@@ -23,6 +23,7 @@ from ..models import (
     Completion,
     ConsentRecord,
     Document,
+    Duplicate,
     Employment,
     Note,
 )
@@ -207,6 +208,85 @@ def _finish(
             ) from error
         raise
     return completion
+
+
+def issue_duplicate(
+    *,
+    completion: Completion,
+    actor: Actor,
+    document: IssuedDocument,
+    loss: str = Duplicate.Loss.NONE,
+    exchange: str = Duplicate.Exchange.NONE,
+    original_destroyed: bool = False,
+) -> Duplicate:
+    """Record a duplicate of an issued document, for a lost one (``loss``:
+    how the loss is confirmed) or a spoiled or wrong one (``exchange``).
+
+    The register reports it with the original's particulars. Raises
+    ValidationError without a reason, without a blank number, for a date
+    before the original's, or a registration number already used.
+    """
+    number = document.registration_number.strip()
+    errors: dict[str, ValidationError] = {}
+    if not number:
+        errors["registration_number"] = ValidationError(
+            _("The registration number is required."), code="registration_number"
+        )
+    if not document.blank_number.strip():
+        errors["blank_number"] = ValidationError(
+            _("The blank number is required."), code="blank_number"
+        )
+    if loss == Duplicate.Loss.NONE and exchange == Duplicate.Exchange.NONE:
+        errors["loss"] = ValidationError(
+            _("Say whether the original was lost or is exchanged."), code="reason"
+        )
+    if document.issued_on < completion.issued_on:
+        errors["issued_on"] = ValidationError(
+            _("A duplicate cannot be issued before the original (%(date)s).")
+            % {"date": completion.issued_on.strftime("%d.%m.%Y")},
+            code="before_original",
+        )
+    if errors:
+        raise ValidationError(errors)
+    taken = Completion.objects.filter(registration_number=number).exists()
+    try:
+        with transaction.atomic(durable=True):
+            application = lock_application(completion.application_id)
+            if taken:
+                raise IntegrityError
+            duplicate = Duplicate.objects.create(
+                original=completion,
+                registration_number=number,
+                blank_series=document.blank_series.strip(),
+                blank_number=document.blank_number.strip(),
+                issued_on=document.issued_on,
+                loss=loss,
+                exchange=exchange,
+                original_destroyed=original_destroyed,
+                recorded_by=actor.staff_user(),
+            )
+            Note.objects.create(
+                application=application,
+                author=actor.staff_user(),
+                text=str(
+                    _("Duplicate issued: registration number %(number)s, %(date)s.")
+                    % {
+                        "number": number,
+                        "date": document.issued_on.strftime("%d.%m.%Y"),
+                    }
+                ),
+            )
+    except IntegrityError as error:
+        raise ValidationError(
+            {
+                "registration_number": _(
+                    "Registration number %(number)s is already used."
+                )
+                % {"number": number}
+            },
+            code="registration_number_taken",
+        ) from error
+    return duplicate
 
 
 # --- Employment ------------------------------------------------------------------------------

@@ -33,6 +33,12 @@ CORRECTABLE = (
     "representative_phone",
     "representative_email",
     "representative_relation",
+    # What the federal register asks of a learner.
+    "citizenship",
+    "prior_education",
+    "prior_document_surname",
+    "prior_document_series",
+    "prior_document_number",
 )
 OLDEST_AGE = 120
 

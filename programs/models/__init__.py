@@ -19,13 +19,24 @@ from .choices import (
     StudyForm,
 )
 from .funding import CohortQuota, FundingSource, LearnerCategory, StreamDocument
+from .register import (
+    DIPLOMA_LEVELS,
+    PROFESSIONAL_AREAS,
+    QUALIFICATION_RANKS,
+    RUSSIA,
+    PriorEducation,
+)
 
 __all__ = [
     "BUDGET_PAYERS",
+    "DIPLOMA_LEVELS",
     "DOCUMENT_BY_KIND",
     "DPO_KINDS",
     "MIN_HOURS_DPO_RETRAINING",
     "MIN_HOURS_DPO_UPGRADE",
+    "PROFESSIONAL_AREAS",
+    "QUALIFICATION_RANKS",
+    "RUSSIA",
     "CategoryCode",
     "Cohort",
     "CohortQuerySet",
@@ -38,6 +49,7 @@ __all__ = [
     "LearnerCategory",
     "PaperKind",
     "Payer",
+    "PriorEducation",
     "Program",
     "ProgramKind",
     "ProgramQuerySet",

@@ -26,6 +26,7 @@ from .choices import (
     StudyForm,
 )
 from .funding import FundingSource, LearnerCategory
+from .register import AREA_CHOICES, RANK_CHOICES
 
 
 class Direction(models.Model):
@@ -99,6 +100,36 @@ class Program(models.Model):
     )
     qualification = models.CharField(
         _("qualification or profession awarded"), max_length=255, blank=True
+    )
+    # What the federal register (ФИС ФРДО) asks of the program.
+    profession = models.CharField(
+        _("worker profession or office (ФИС ФРДО)"),
+        max_length=255,
+        blank=True,
+        help_text=_(
+            "Vocational training: the name as in the register's list (ОК 016-94), "
+            "e.g. «Оператор станков с программным управлением»."
+        ),
+    )
+    qualification_rank = models.CharField(
+        _("rank awarded"),
+        max_length=16,
+        choices=RANK_CHOICES,
+        default="Нет",
+        help_text=_("Vocational training: the rank, class or category, if any."),
+    )
+    professional_area = models.CharField(
+        _("area of professional activity"),
+        max_length=255,
+        choices=AREA_CHOICES,
+        blank=True,
+        help_text=_("Further education: as in the register's list."),
+    )
+    specialty_group = models.CharField(
+        _("enlarged group of specialties (УГС)"),
+        max_length=255,
+        blank=True,
+        help_text=_("Further education: as in the register's list."),
     )
     summary = models.CharField(_("summary"), max_length=300)
     description = models.TextField(_("description"))

@@ -198,11 +198,11 @@ def test_register_of_issued_documents_for_a_period(client, manager, fixture):
         URL, {"format": "register", "date_from": "2026-11-01", "date_to": "2026-11-30"}
     )
     book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
-    rows = list(book.active.iter_rows(values_only=True))
-    assert rows[0][1] == "Регистрационный номер"
+    rows = list(book["Шаблон"].iter_rows(values_only=True))
+    assert rows[0][8] == "Регистрационный номер"  # column I of the ПО template
     assert len(rows) == 2  # the one document issued on 1 November
-    assert rows[1][1] == "1"
-    assert rows[1][12] == "112-233-445 95"
+    assert rows[1][8] == "1"
+    assert rows[1][21] == "112-233-445 95"  # column V
     empty = client.get(
         URL, {"format": "register", "date_from": "2026-12-01", "date_to": "2026-12-31"}
     )
