@@ -490,10 +490,14 @@ class DocumentUploadForm(forms.Form):
     def __init__(self, *args, application=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if application is not None:
-            # The papers this application asks for first, then the usual ones.
+            # The papers this application asks for first, then those it has
+            # (a rejected one is replaced), then the usual ones.
             wanted = selectors.required_document_kinds(application)
+            held = list(
+                application.documents.order_by("pk").values_list("kind", flat=True)
+            )
             usual = [DocumentKind.SNILS, DocumentKind.NAME_CHANGE, DocumentKind.OTHER]
-            kinds = wanted + [k for k in usual if k not in wanted]
+            kinds = list(dict.fromkeys([*wanted, *held, *usual]))
             self.fields["kind"].choices = [(k, DocumentKind(k).label) for k in kinds]
 
 

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from enrollment import services
 from enrollment.models import Application
-from programs.models import Cohort
+from programs.models import Cohort, FundingSource
 from tests.factories import PDF_BYTES, PNG_BYTES, CohortFactory, ProgramFactory
 
 pytestmark = [
@@ -32,11 +32,13 @@ def cohort():
     program = ProgramFactory(
         title="Оператор станков с ЧПУ", slug="cnc-operator", min_age=16, price=0
     )
+    # Free: the regional budget pays, for anyone the program admits.
+    program.funding_sources.set(FundingSource.objects.filter(code="regional"))
     return CohortFactory(
         program=program,
         code="CNC-01",
-        capacity=10,
         admission_mode=Cohort.AdmissionMode.FIRST_COME,
+        quotas={"regional": 10},
     )
 
 
