@@ -55,6 +55,7 @@ from enrollment.models import (
     ADULT_AGE,
     Applicant,
     Application,
+    Completion,
     ConsentRecord,
     ConsentText,
     Relation,
@@ -112,6 +113,7 @@ from .plans import (
     timeline,
     uniform_time,
 )
+from .records import completion_for, fill_prior_education
 
 
 def submission_key(index: int) -> uuid.UUID:
@@ -138,6 +140,8 @@ class _Batch:
         default_factory=list
     )
     categories: list[list[str]] = field(default_factory=list)
+    # Per application: its number and cohort, for the document issued.
+    finished: list[tuple[int, CohortPlan, str]] = field(default_factory=list)
 
 
 class _Seeder:
@@ -255,6 +259,7 @@ class _Seeder:
         batch.applications.append(application)
         batch.histories.append((steps, [submitted_at, *times]))
         batch.categories.append(codes)
+        batch.finished.append((index, plan, status))
 
     @staticmethod
     def _age_range(plan: CohortPlan) -> tuple[int, int]:
@@ -315,6 +320,8 @@ class _Seeder:
             education_level=education,
             snils=snils,
         )
+        if plan.dpo:
+            fill_prior_education(rng, applicant)
         if age >= ADULT_AGE:
             codes = adult_categories(rng, plan.program_categories, age, sex, education)
             codes = with_stream_category(
@@ -394,12 +401,25 @@ class _Seeder:
         StatusChange.objects.bulk_create(changes)
         ConsentRecord.objects.bulk_create(consents)
         through.objects.bulk_create(links)
+        documents = [
+            completion
+            for application, (index, plan, status) in zip(
+                batch.applications, batch.finished, strict=True
+            )
+            if (
+                completion := completion_for(
+                    index, plan, status, application.pk, self.staff_id
+                )
+            )
+        ]
+        Completion.objects.bulk_create(documents)
         return {
             "applicants": len(batch.applicants),
             "applications": len(batch.applications),
             "status_changes": len(changes),
             "consents": len(consents),
             "categories": len(links),
+            "documents": len(documents),
         }
 
 

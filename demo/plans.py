@@ -77,6 +77,9 @@ class CohortPlan:
     closed: bool  # a future cohort that no longer takes applications
     takes_recent: bool  # applications of the last two days are possible
     pupils: bool
+    dpo: bool  # further education: the register asks for the learner's diploma
+    document_kind: str  # what a learner who completes receives
+    qualification: str
     min_age: int
     required_education: str
     program_categories: tuple[str, ...]
@@ -88,6 +91,13 @@ class CohortPlan:
     @property
     def full(self) -> bool:
         return self.used >= self.capacity
+
+    @property
+    def issued_at(self) -> datetime.datetime:
+        """When the documents of the group were recorded: its last day."""
+        return timezone.make_aware(
+            datetime.datetime.combine(self.ends_on, datetime.time(17, 0))
+        )
 
     def pick_stream(self, rng: random.Random, *, seat: bool) -> StreamPlan:
         """The stream of the next application: for a seat, one with room left
@@ -191,6 +201,9 @@ def cohort_plans(today: datetime.date, now: datetime.datetime) -> list[CohortPla
                 closed=phase == FUTURE and not cohort.accepts_applications(today),
                 takes_recent=cohort.application_deadline >= today - ONE_DAY,
                 pupils=program.kind == ProgramKind.CAREER_GUIDANCE,
+                dpo=program.is_dpo,
+                document_kind=program.document_kind,
+                qualification=program.qualification,
                 min_age=program.min_age,
                 required_education=program.required_education,
                 program_categories=tuple(c.code for c in program.categories.all()),

@@ -258,8 +258,9 @@ def offered_categories(
     )
 
 
-def stream_requirements(stream: FundingSource) -> str:
-    """The stream's rules in one line, for the form and the program page."""
+def stream_requirements(stream: FundingSource, *, short: bool = False) -> str:
+    """The stream's rules in one line, for the form (``short``: the
+    categories are named by the form's own checkboxes) and the check page."""
     parts = []
     if stream.min_age is not None and stream.max_age is not None:
         parts.append(
@@ -276,7 +277,9 @@ def stream_requirements(stream: FundingSource) -> str:
             % {"level": str(EducationLevel(stream.required_education).label).lower()}
         )
     categories = [str(c).lower() for c in stream.categories.all()]
-    if categories:
+    if categories and short:
+        parts.append(gettext("for the categories of citizens it names"))
+    elif categories:
         parts.append(
             gettext("for: %(categories)s") % {"categories": "; ".join(categories)}
         )

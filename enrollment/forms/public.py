@@ -424,7 +424,7 @@ class ApplicationForm(HoneypotMixin, forms.Form):
         return format_html(
             '{}<span class="d-block small text-muted">{} · {}</span>',
             stream.name,
-            eligibility.stream_requirements(stream),
+            eligibility.stream_requirements(stream, short=True),
             seats,
         )
 

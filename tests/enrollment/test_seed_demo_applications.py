@@ -9,6 +9,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db.models import Q
 from django.utils import timezone
 
 from core.identifiers import validate_snils
@@ -21,6 +22,7 @@ from enrollment.models import (
     Applicant,
     Application,
     ApplicationStatus,
+    Completion,
     ConsentRecord,
     ConsentText,
     StatusChange,
@@ -222,6 +224,11 @@ def snapshot() -> list[tuple]:
                 person.snils,
                 person.municipality,
                 person.education_level,
+                person.prior_document_number,
+                application.stream.code,
+                getattr(
+                    getattr(application, "completion", None), "registration_number", ""
+                ),
                 person.representative_name,
                 tuple(sorted(person.categories.values_list("code", flat=True))),
                 tuple(
@@ -239,6 +246,7 @@ def snapshot() -> list[tuple]:
 
 
 def delete_demo_applications() -> None:
+    Completion.objects.all().delete()
     Application.objects.all().delete()
     Applicant.objects.all().delete()
 
@@ -277,3 +285,24 @@ def test_the_bulk_loader_agrees_with_the_services():
     assert check_demo_data(now=midnight) == [
         "a history goes from “completed” to “offered”"
     ]
+
+
+def test_demo_learners_may_use_their_stream_and_have_their_documents():
+    from enrollment import selectors
+    from enrollment.seats import held_q
+
+    today = timezone.localdate()
+    seed_catalog(today=today)
+    seed_applications(count=300, today=today)
+    holders = Application.objects.filter(
+        held_q(timezone.now()) | Q(status__in=(S.COMPLETED, S.EXPELLED))
+    ).select_related("applicant", "cohort__program", "stream")
+    assert holders.exists()
+    for application in holders:
+        verdict = selectors.stream_verdict(application)
+        assert verdict.eligible, (application.stream.code, verdict.reasons)
+    completed = Application.objects.filter(status=S.COMPLETED)
+    assert completed.exists()
+    assert not completed.filter(completion__isnull=True).exists()
+    streams = set(Application.objects.values_list("stream__code", flat=True))
+    assert {"federal", "personal"} <= streams
