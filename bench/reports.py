@@ -82,10 +82,14 @@ def main() -> None:
 
     direction = Direction.objects.order_by("pk").first()
     other_views = {}
+    from programs.models import FundingSource
+
+    federal = FundingSource.objects.get(code="federal")
     for label, query in [
         ("this year", "?preset=year"),
         ("by week, all time", "?group=week"),
         ("one direction", f"?direction={direction.pk}"),
+        ("the federal stream", f"?funding={federal.pk}"),
     ]:
         times = []
         for _ in range(3):
@@ -119,8 +123,53 @@ def main() -> None:
         f"  the funnel from the history    {history_time * 1000:8.0f} ms  -> {from_history}"
         f" ({'same' if tuple(from_history) == tuple(funnel) else 'DIFFERENT'})"
     )
+    register_figures(client)
     if tuple(from_history) != tuple(funnel):
         sys.exit("the funnel flags disagree with the status history")
+
+
+def register_figures(client) -> None:
+    """The ФИС ФРДО register: its check page and its file, for the last
+    month and for this year, in each template."""
+    import datetime
+    import io
+
+    import openpyxl
+    from django.conf import settings
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    last_month = (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+    print("\nThe ФИС ФРДО register (server time)")
+    for label, period in [
+        (
+            "last month",
+            f"date_from={last_month}&date_to={today.replace(day=1) - datetime.timedelta(days=1)}",
+        ),
+        ("this year", "preset=year"),
+    ]:
+        for template in ("po", "dpo"):
+            query = f"/reports/?{period}&template={template}"
+            started = time.perf_counter()
+            response = client.get(query + "&format=register-check")
+            check = time.perf_counter() - started
+            assert response.status_code == 200, response.status_code
+            rows, problems = response.context["rows"], response.context["with_problems"]
+            line = (
+                f"  {label:<11} {template.upper():<4} {rows:>7} documents, "
+                f"{problems:>5} lacking a field; check {check * 1000:6.0f} ms"
+            )
+            if rows <= settings.EXPORT_IN_BACKGROUND_ROWS:
+                started = time.perf_counter()
+                response = client.get(query + "&format=register")
+                content = b"".join(response.streaming_content)
+                took = time.perf_counter() - started
+                book = openpyxl.load_workbook(io.BytesIO(content), read_only=True)
+                written = sum(1 for _row in book["Шаблон"].iter_rows()) - 1
+                line += f", file {took * 1000:6.0f} ms ({written} rows)"
+            else:
+                line += ", file: in the background (My exports)"
+            print(line)
 
 
 if __name__ == "__main__":

@@ -248,16 +248,9 @@ def register_check(
     query: QueryDict,
 ) -> HttpResponse:
     """Every row of the register checked before export."""
-    rows = ready = 0
-    problems: list[tuple[register.Row, register.Problem]] = []
-    with_problems = 0
-    for row in register.register_rows(completions, duplicates, template):
-        rows += 1
-        if row.problems:
-            with_problems += 1
-            problems += [(row, p) for p in row.problems][: CHECK_SHOWN - len(problems)]
-        else:
-            ready += 1
+    checked = register.check_register(
+        completions, duplicates, template, shown=CHECK_SHOWN
+    )
     return render(
         request,
         "reports/register_check.html",
@@ -265,10 +258,10 @@ def register_check(
             "template": template,
             "template_name": register.TEMPLATES[template],
             "templates": register.TEMPLATES,
-            "rows": rows,
-            "ready": ready,
-            "with_problems": with_problems,
-            "problems": problems,
+            "rows": checked.rows,
+            "ready": checked.ready,
+            "with_problems": checked.with_problems,
+            "problems": checked.problems,
             "shown_limit": CHECK_SHOWN,
             "download": f"?{query.urlencode()}&format=register",
             "query_without_template": _without(query, "template"),

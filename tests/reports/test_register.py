@@ -477,8 +477,8 @@ def test_the_check_lists_who_lacks_what_with_links_to_fix_it(client, manager, is
     )
     assert response.status_code == 200
     assert (response.context["rows"], response.context["ready"]) == (3, 2)
-    ((row, problem),) = response.context["problems"]
-    assert row.learner.startswith("Сидоров")
+    ((entry, problem),) = response.context["problems"]
+    assert entry.applicant.full_name.startswith("Сидоров")
     assert problem.field == "СНИЛС"
     correct = f"/admin/enrollment/applicant/{issued['second'].applicant_id}/correct/"
     assert problem.fix_url == correct
@@ -495,7 +495,28 @@ def test_a_program_without_its_register_fields_is_named(client, manager, issued)
         {"format": "register-check", "template": "dpo", "date_from": "2026-11-01"},
     )
     problems = response.context["problems"]
-    assert [p.field for _row, p in problems] == [
+    assert [p.field for _entry, p in problems] == [
         "Область профессиональной деятельности"
     ]
     assert problems[0][1].fix_url == f"/admin/programs/program/{program.pk}/change/"
+
+
+@pytest.mark.parametrize("template", ["po", "dpo"])
+def test_the_check_in_sql_finds_what_the_rows_check_finds(issued, template):
+    from enrollment.models import Completion
+
+    # Break a few things the rules look at, on both kinds of program.
+    Applicant.objects.filter(pk=issued["third"].applicant_id).update(
+        prior_document_number="", citizenship="6X3"
+    )
+    Completion.objects.filter(application=issued["first"]).update(blank_number="")
+    every = register.originals(Completion.objects.all(), template)
+    in_python = {
+        c.pk
+        for c in every.select_related(*register.RELATED)
+        if register.check(register.Entry(c))
+    }
+    in_sql = set(
+        every.filter(register.problem_q(template)).values_list("pk", flat=True)
+    )
+    assert in_sql == in_python and in_sql
