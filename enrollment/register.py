@@ -190,6 +190,20 @@ ORIGINAL: list[Column] = [
     ("Номер документа для изменения", lambda e: ""),
 ]
 
+
+def recipient(birth_header: str) -> list[Column]:
+    """The learner's columns, the same in both templates but for the stray
+    space of one header."""
+    return [
+        ("Фамилия получателя", lambda e: e.applicant.last_name),
+        ("Имя получателя", lambda e: e.applicant.first_name),
+        ("Отчество получателя", lambda e: e.applicant.patronymic),
+        (birth_header, lambda e: e.applicant.birth_date),
+        ("Пол получателя", lambda e: SEX.get(e.applicant.sex, "")),
+        ("СНИЛС", _snils),
+    ]
+
+
 # The ПО template: 35 columns, A to AI, headers exactly as the template has them.
 PO_COLUMNS: list[Column] = [
     ("Вид документа ", _doc_name),
@@ -213,12 +227,7 @@ PO_COLUMNS: list[Column] = [
     ("Год начала обучения", lambda e: e.cohort.starts_on.year),
     ("Год окончания обучения", lambda e: e.cohort.ends_on.year),
     ("Срок обучения, часов", lambda e: e.program.hours),
-    ("Фамилия получателя", lambda e: e.applicant.last_name),
-    ("Имя получателя", lambda e: e.applicant.first_name),
-    ("Отчество получателя", lambda e: e.applicant.patronymic),
-    ("Дата рождения получателя ", lambda e: e.applicant.birth_date),
-    ("Пол получателя", lambda e: SEX.get(e.applicant.sex, "")),
-    ("СНИЛС", _snils),
+    *recipient("Дата рождения получателя "),
     ("Гражданство получателя (код страны по ОКСМ)", lambda e: e.applicant.citizenship),
     ("Форма обучения", lambda e: FORM[e.program.study_form]),
     ("Источник финансирования обучения", _funding),
@@ -286,12 +295,7 @@ DPO_COLUMNS: list[Column] = [
         lambda e: e.cohort.ends_on.year,
     ),
     ("Срок обучения, часов (для документа о квалификации)", lambda e: e.program.hours),
-    ("Фамилия получателя", lambda e: e.applicant.last_name),
-    ("Имя получателя", lambda e: e.applicant.first_name),
-    ("Отчество получателя", lambda e: e.applicant.patronymic),
-    ("Дата рождения получателя", lambda e: e.applicant.birth_date),
-    ("Пол получателя", lambda e: SEX.get(e.applicant.sex, "")),
-    ("СНИЛС", _snils),
+    *recipient("Дата рождения получателя"),
     ("Форма обучения", lambda e: FORM[e.program.study_form]),
     ("Источник финансирования обучения", _funding),
     (

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.history import audit_as
 from programs import eligibility
-from programs.models import FundingSource
+from programs.models import Cohort, FundingSource
 
 from ..models import ACTIVE_STATUSES, Application, ApplicationStatus, StatusChange
 from ..seats import count_seats, held_q
@@ -20,6 +20,37 @@ from .seats import lock_application, lock_cohort, settle
 from .status import Actor
 
 S = ApplicationStatus
+
+
+def check_stream_choice(
+    cohort: Cohort, stream_id: int, situation: eligibility.Situation
+) -> FundingSource:
+    """The cohort's stream ``stream_id`` if the person may use it; else a
+    ValidationError on ``stream``: the cohort offers no such stream, or why
+    the person may not use it and which of the cohort's streams fits instead."""
+    streams = eligibility.cohort_streams(cohort)
+    chosen = next((s for s in streams if s.pk == stream_id), None)
+    if chosen is None:
+        raise ValidationError(
+            {
+                "stream": ValidationError(
+                    _("This group offers no seats on that stream."),
+                    code="no_such_stream",
+                )
+            }
+        )
+    verdicts = eligibility.check_cohort(cohort, situation, streams)
+    verdict = next(v for v in verdicts if v.stream == chosen)
+    if not verdict.eligible:
+        raise ValidationError(
+            {
+                "stream": ValidationError(
+                    eligibility.ineligible_message(verdict, verdicts),
+                    code="not_eligible",
+                )
+            }
+        )
+    return chosen
 
 
 def change_stream(
@@ -44,29 +75,7 @@ def change_stream(
             )
         if stream.pk == application.stream_id:
             return application
-        streams = eligibility.cohort_streams(cohort)
-        if stream not in streams:
-            raise ValidationError(
-                {
-                    "stream": ValidationError(
-                        _("This group offers no seats on that stream."),
-                        code="no_such_stream",
-                    )
-                }
-            )
-        verdicts = eligibility.check_cohort(
-            cohort, situation_of(application.applicant), streams
-        )
-        verdict = next(v for v in verdicts if v.stream == stream)
-        if not verdict.eligible:
-            raise ValidationError(
-                {
-                    "stream": ValidationError(
-                        eligibility.ineligible_message(verdict, verdicts),
-                        code="not_eligible",
-                    )
-                }
-            )
+        check_stream_choice(cohort, stream.pk, situation_of(application.applicant))
         now = timezone.now()
         holds_seat = Application.objects.filter(pk=application.pk).filter(held_q(now))
         if holds_seat.exists() and not count_seats(cohort, now=now).can_take(

@@ -40,6 +40,7 @@ from . import figures
 from .files import check_file, check_room_for, stored_name
 from .seats import lock_application, lock_cohort, offer_or_waitlist
 from .status import Actor
+from .streams import check_stream_choice
 
 S = ApplicationStatus
 
@@ -190,28 +191,7 @@ def choose_stream(
                 )
             }
         )
-    chosen = next((s for s in streams if s.pk == stream_id), None)
-    if chosen is None:
-        raise ValidationError(
-            {
-                "stream": ValidationError(
-                    _("This group offers no seats on that stream."),
-                    code="no_such_stream",
-                )
-            }
-        )
-    verdicts = eligibility.check_cohort(cohort, situation(data), streams)
-    verdict = next(v for v in verdicts if v.stream == chosen)
-    if not verdict.eligible:
-        raise ValidationError(
-            {
-                "stream": ValidationError(
-                    eligibility.ineligible_message(verdict, verdicts),
-                    code="not_eligible",
-                )
-            }
-        )
-    return chosen
+    return check_stream_choice(cohort, stream_id, situation(data))
 
 
 # --- Submission ------------------------------------------------------------------
