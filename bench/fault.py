@@ -216,6 +216,7 @@ def database_goes_away(env: dict, *, seconds: tuple[float, float, float], real: 
             with lock:
                 n = next(counter)
             moment = time.monotonic()
+            kind = ("apply", "status", "health")[n % 3]
             try:
                 if n % 3 == 0:
                     status, location = apply_once(
@@ -229,8 +230,9 @@ def database_goes_away(env: dict, *, seconds: tuple[float, float, float], real: 
                     kind = "status" if n % 3 == 1 else "health"
                     path = status_page if kind == "status" else "/healthz"
                     status, body = get(port, path)
-            except OSError:
-                kind, status, body = "connection", 0, b""
+            except OSError as error:
+                # No answer at all: kept with what was asked, and why.
+                status, body = 0, repr(error).encode()
             with lock:
                 log.append((moment, kind, status, body))
 
@@ -297,6 +299,11 @@ def database_goes_away(env: dict, *, seconds: tuple[float, float, float], real: 
         f" {len(lost)} answered without a row, {half_done} half-written"
     )
     print(f"  counters agree     {daily_intake_agrees()}")
+    for moment, kind, _status, body in (e for e in log if e[2] == 0):
+        print(
+            f"  no answer          {kind} at {moment - down_at:+.1f} s from the cut: "
+            f"{body.decode()}"
+        )
     return (
         statuses.get(500, 0) == 0
         and statuses.get(0, 0) == 0
