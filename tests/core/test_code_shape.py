@@ -1,11 +1,14 @@
 """The services and selectors are typed and documented: every public function
-has annotations for its parameters and result, and a docstring."""
+has annotations for its parameters and result, and a docstring. No module
+imports another module's private names (those starting with ``_``)."""
 
 from __future__ import annotations
 
+import ast
 import importlib
 import inspect
 import pkgutil
+from pathlib import Path
 
 import pytest
 
@@ -60,3 +63,44 @@ def test_public_functions_are_typed_and_documented(module_name):
         if not (function.__doc__ or "").strip():
             missing.append(f"{name}: no docstring")
     assert missing == []
+
+
+ROOT = Path(__file__).resolve().parents[2]
+PROJECT = (
+    "core",
+    "programs",
+    "enrollment",
+    "partners",
+    "copp",
+    "demo",
+    "tests",
+    "bench",
+)
+
+
+def private_imports(path: Path) -> list[str]:
+    """``from x import _name`` and ``x._name`` of the project's modules in one file
+    (``_`` alone, gettext's alias, is not a private name)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and (
+            node.level or (node.module or "").split(".")[0] in PROJECT
+        ):
+            found += [
+                f"{path.relative_to(ROOT)}:{node.lineno} {alias.name}"
+                for alias in node.names
+                if alias.name.startswith("_") and alias.name != "_"
+            ]
+    return found
+
+
+def test_no_module_imports_a_private_name_of_another():
+    files = [
+        path
+        for package in PROJECT
+        for path in (ROOT / package).rglob("*.py")
+        if "migrations" not in path.parts
+    ]
+    assert len(files) > 100
+    assert [hit for path in files for hit in private_imports(path)] == []
