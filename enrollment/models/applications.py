@@ -154,6 +154,15 @@ class Application(models.Model):
                 include=["submitted_at", "cohort"],
                 name="application_person_reach",
             ),
+            # Count the people reached by one stream or by the groups of one
+            # direction from the index alone, in person order (the report's
+            # filters at a million applications).
+            models.Index(
+                fields=["stream", "person_key"], name="application_stream_person"
+            ),
+            models.Index(
+                fields=["cohort", "person_key"], name="application_cohort_person"
+            ),
         ]
 
     def __str__(self) -> str:
