@@ -145,3 +145,42 @@ def validate_oksm(value: str) -> None:
             _("Enter the country's code of three digits, for example 643 for Russia."),
             code="oksm",
         )
+
+
+def validate_bik(value: str) -> None:
+    """БИК: 9 ASCII digits starting with 04 (the Bank of Russia's code of Russia)."""
+    number = strip_separators(value)
+    if not (len(number) == 9 and is_ascii_digits(number) and number[:2] == "04"):
+        raise ValidationError(
+            _("БИК has 9 digits and starts with 04."), code="bik_format"
+        )
+
+
+# The Bank of Russia's key of an account number: weights 7, 1, 3 repeated over
+# 23 digits (three from the БИК, then the 20 of the account); the sum ends in 0.
+ACCOUNT_WEIGHTS = (7, 1, 3) * 8
+
+
+def account_key_is_valid(bik: str, account: str, *, correspondent: bool) -> bool:
+    """Whether ``account`` agrees with ``bik``: a settlement account with the
+    БИК's last three digits, a correspondent account with "0" and its 5th-6th."""
+    prefix = "0" + bik[4:6] if correspondent else bik[-3:]
+    digits_ = prefix + account
+    total = sum(int(d) * w for d, w in zip(digits_, ACCOUNT_WEIGHTS, strict=False))
+    return total % 10 == 0
+
+
+def validate_account(value: str, *, bik: str, correspondent: bool = False) -> None:
+    """A bank account: 20 ASCII digits whose key agrees with the bank's БИК."""
+    number = strip_separators(value)
+    if len(number) != 20 or not is_ascii_digits(number):
+        raise ValidationError(
+            _("An account number has 20 digits."), code="account_format"
+        )
+    if not account_key_is_valid(
+        strip_separators(bik), number, correspondent=correspondent
+    ):
+        raise ValidationError(
+            _("This account number does not agree with the БИК; please check both."),
+            code="account_key",
+        )

@@ -8,6 +8,7 @@ change is committed.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -195,3 +196,45 @@ def send_reminder(
             )
             is not None
         )
+
+
+def _send_about_contract(contract_id: int, subject: Any, template: str) -> None:
+    from .models import Contract
+
+    contract = Contract.objects.select_related("application__applicant").get(
+        pk=contract_id
+    )
+    application = contract.application
+    with translation.override(application.language):
+        context = {
+            "applicant": application.applicant,
+            "contract": contract,
+            "link": absolute_url(application.get_absolute_url()),
+            "COPP_NAME": settings.COPP_NAME,
+            "COPP_PHONE": settings.COPP_PHONE,
+        }
+        _send(
+            str(subject),
+            template,
+            context,
+            _recipients(application.applicant),
+            key=f"contract-{contract.pk}-{contract.state}-{contract.audit.count()}",
+        )
+
+
+def send_contract_ready(contract_id: int) -> None:
+    """Tell the applicant their contract is ready to sign on their page."""
+    _send_about_contract(
+        contract_id,
+        _("Your contract is ready to sign"),
+        "enrollment/email/contract_ready",
+    )
+
+
+def send_contract_returned(contract_id: int) -> None:
+    """Tell the applicant their signed copy was not accepted, and why."""
+    _send_about_contract(
+        contract_id,
+        _("Please upload the signed contract again"),
+        "enrollment/email/contract_returned",
+    )

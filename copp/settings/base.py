@@ -161,6 +161,9 @@ CHARTJS_DIR = BASE_DIR / "node_modules" / "chart.js" / "dist"
 if CHARTJS_DIR.is_dir():
     STATICFILES_DIRS.append(("vendor/chartjs", CHARTJS_DIR))
 CHARTS_AVAILABLE = CHARTJS_DIR.is_dir()
+# The font of the centre's papers (contracts, invoices, orders), read by the
+# PDF printer from disk; without it the system's DejaVu Serif is used.
+PAPER_FONTS_DIR = BASE_DIR / "node_modules" / "@fontsource" / "pt-serif" / "files"
 # Uploaded files live under VAR_DIR, never in the code's directory. Both roots
 # must be shared by every app server and backed up (docs/deployment.md).
 # Public files (partners' logos) are served by a view that checks the partner

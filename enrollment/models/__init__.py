@@ -1,7 +1,15 @@
-"""Applicants, their applications, consents, documents and status history."""
+"""Applicants, their applications, consents, documents, contracts and status
+history."""
 
 from .applications import Application, StatusChange, new_token
 from .consents import ConsentRecord, ConsentText
+from .contracts import (
+    LIVE_CONTRACT_STATES,
+    Contract,
+    ContractKind,
+    ContractState,
+    PaperCounter,
+)
 from .documents import Document, DocumentKind, Note, document_path, private_storage
 from .outcomes import Completion, Duplicate, Employment
 from .people import (
@@ -30,6 +38,7 @@ __all__ = [
     "ADULT_AGE",
     "FUNNEL_COUNTERS",
     "FUNNEL_STAGES",
+    "LIVE_CONTRACT_STATES",
     "SEAT_STATUSES",
     "STAGE_COUNTERS",
     "TRANSITIONS",
@@ -39,12 +48,16 @@ __all__ = [
     "Completion",
     "ConsentRecord",
     "ConsentText",
+    "Contract",
+    "ContractKind",
+    "ContractState",
     "DailyIntake",
     "Document",
     "DocumentKind",
     "Duplicate",
     "Employment",
     "Note",
+    "PaperCounter",
     "Relation",
     "SeatReservation",
     "Sex",

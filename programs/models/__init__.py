@@ -1,8 +1,9 @@
 """The catalog: directions, programs, venues and cohorts (``catalog``), the
 streams that pay for training (``funding``), and their vocabularies
-(``choices``)."""
+(``choices``); the centre's own details (``centre``)."""
 
 from .catalog import Cohort, CohortQuerySet, Direction, Program, ProgramQuerySet, Venue
+from .centre import CENTRE_PK, Centre
 from .choices import (
     BUDGET_PAYERS,
     DOCUMENT_BY_KIND,
@@ -29,6 +30,7 @@ from .register import (
 
 __all__ = [
     "BUDGET_PAYERS",
+    "CENTRE_PK",
     "DIPLOMA_LEVELS",
     "DOCUMENT_BY_KIND",
     "DPO_KINDS",
@@ -38,6 +40,7 @@ __all__ = [
     "QUALIFICATION_RANKS",
     "RUSSIA",
     "CategoryCode",
+    "Centre",
     "Cohort",
     "CohortQuerySet",
     "CohortQuota",

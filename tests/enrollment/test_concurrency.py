@@ -271,3 +271,40 @@ def test_fifty_applicants_on_two_streams_get_exactly_their_seats(postgresql):
         statuses = [a.status for a in by_time]
         assert statuses == [S.OFFERED] * seats_on + [S.WAITLISTED] * (25 - seats_on)
     assert daily_intake_agrees()
+
+
+def test_fifty_contracts_from_ten_threads_are_numbered_without_gaps(
+    postgresql, admin_user
+):
+    from decimal import Decimal
+
+    from enrollment.models import Contract
+    from enrollment.services.contracts import Party, default_party, prepare_contract
+    from programs.services import update_centre
+    from tests.enrollment.test_contracts import CENTRE
+
+    update_centre(user=admin_user, changes=CENTRE)
+    cohort = CohortFactory(quotas={"personal": 60})
+    cohort.program.price = Decimal("30000")
+    cohort.program.save(update_fields=["price"])
+    applications = [submit(cohort, stream_code="personal") for _ in range(50)]
+    staff = services.Actor.staff(admin_user)
+
+    def contract_for(application):
+        party = Party(
+            **{
+                **default_party(application).__dict__,
+                "address": "г. Энск, ул. Мира, д. 5",
+                "identity_document": "паспорт 4510 123456",
+            }
+        )
+        return lambda: prepare_contract(
+            application=application, actor=staff, party=party
+        )
+
+    errors = run_in_threads([contract_for(a) for a in applications], workers=10)
+
+    assert errors == []
+    numbers = sorted(Contract.objects.values_list("number", flat=True))
+    assert numbers == list(range(1, 51))
+    assert Contract.objects.values("application").distinct().count() == 50

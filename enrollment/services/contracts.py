@@ -1,0 +1,642 @@
+"""Contracts for paid educational services: prepared (numbered, printed and
+stored with a checksum), sent to the applicant, signed copy uploaded, checked
+by staff; or corrected (a new version), or cancelled.
+
+Each step locks the application, then the contract, and refuses with a
+message what its state does not allow: nothing is half-done.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+from collections.abc import Mapping
+from decimal import ROUND_DOWN, Decimal
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import dateformat, timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from core.history import audit_as
+from core.identifiers import validate_inn, validate_kpp, validate_ogrn
+from core.numbers import strip_separators
+from core.russian import Case, full_name_in_case, money, rubles_in_words
+from programs.models import CENTRE_PK, Centre, Payer, ProgramKind, StudyForm
+
+from .. import emails, papers
+from ..models import (
+    ADULT_AGE,
+    Application,
+    ApplicationStatus,
+    Contract,
+    ContractKind,
+    ContractState,
+    PaperCounter,
+)
+from .files import check_file
+from .numbering import next_number
+from .status import Actor
+
+S = ApplicationStatus
+State = ContractState
+
+# A contract is prepared for an application that is being decided or offered
+# a seat, before the enrolment order.
+CONTRACT_STATUSES = (S.SUBMITTED, S.IN_REVIEW, S.WAITLISTED, S.OFFERED)
+MAX_INSTALMENTS = 12
+
+# The paper's wording of each kind of program (decree № 1441: kind, level, name).
+SUBJECT = {
+    ProgramKind.PO_TRAINING: (
+        "профессиональное обучение",
+        "программа профессиональной подготовки по профессии рабочего",
+    ),
+    ProgramKind.PO_RETRAINING: (
+        "профессиональное обучение",
+        "программа переподготовки рабочих",
+    ),
+    ProgramKind.PO_UPGRADE: (
+        "профессиональное обучение",
+        "программа повышения квалификации рабочих",
+    ),
+    ProgramKind.DPO_UPGRADE: (
+        "дополнительное профессиональное образование",
+        "дополнительная профессиональная программа повышения квалификации",
+    ),
+    ProgramKind.DPO_RETRAINING: (
+        "дополнительное профессиональное образование",
+        "дополнительная профессиональная программа профессиональной переподготовки",
+    ),
+    ProgramKind.CAREER_GUIDANCE: (
+        "дополнительное образование",
+        "дополнительная общеразвивающая программа",
+    ),
+}
+# «Обучение осуществляется за счёт средств …» of a contract on a budget stream.
+BUDGET_TEXT: dict[str, str] = {
+    Payer.FEDERAL_BUDGET: "федерального бюджета",
+    Payer.REGIONAL_BUDGET: "бюджета субъекта Российской Федерации",
+    Payer.LOCAL_BUDGET: "местного бюджета",
+}
+FORM = {
+    StudyForm.FULL_TIME: "очная",
+    StudyForm.MIXED: "очно-заочная",
+    StudyForm.EXTRAMURAL: "заочная",
+}
+
+
+@dataclasses.dataclass
+class Party:
+    """The customer as staff enter them when preparing a contract.
+
+    A person (the adult learner, the legal representative, the holder of
+    maternity capital): name, sex, address, phone and identity document. An
+    employer: the organisation's name, numbers and address, and the person
+    who signs for it. ``learner_address`` is the learner's own address when
+    someone else pays.
+    """
+
+    last_name: str = ""
+    first_name: str = ""
+    patronymic: str = ""
+    sex: str = ""
+    address: str = ""
+    phone: str = ""
+    identity_document: str = ""
+    learner_address: str = ""
+    organisation: str = ""
+    inn: str = ""
+    kpp: str = ""
+    ogrn: str = ""
+    signatory_position_genitive: str = ""
+    signatory_authority: str = ""
+    maternity_certificate: str = ""
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any]) -> Party:
+        names = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{k: str(v or "").strip() for k, v in data.items() if k in names})
+
+
+def contract_kind(application: Application, on: datetime.date | None = None) -> str:
+    """Who signs as the customer: the employer or the maternity-capital holder
+    by the stream's payer, otherwise the learner, or their legal
+    representative while the learner is under 18 on ``on`` (today)."""
+    payer = application.stream.payer
+    if payer == Payer.EMPLOYER:
+        return ContractKind.EMPLOYER
+    if payer == Payer.MATERNITY_CAPITAL:
+        return ContractKind.MATERNITY
+    today = on or timezone.localdate()
+    if application.applicant.age_on(today) < ADULT_AGE:
+        return ContractKind.REPRESENTATIVE
+    return ContractKind.ADULT
+
+
+def default_party(application: Application) -> Party:
+    """The customer's fields the application already knows."""
+    applicant = application.applicant
+    kind = contract_kind(application)
+    if kind == ContractKind.ADULT:
+        return Party(
+            last_name=applicant.last_name,
+            first_name=applicant.first_name,
+            patronymic=applicant.patronymic,
+            sex=applicant.sex,
+            phone=str(applicant.phone or ""),
+        )
+    if kind in (ContractKind.REPRESENTATIVE, ContractKind.MATERNITY):
+        parts = applicant.representative_name.split()
+        return Party(
+            last_name=parts[0] if parts else "",
+            first_name=parts[1] if len(parts) > 1 else "",
+            patronymic=" ".join(parts[2:]),
+            phone=str(applicant.representative_phone or ""),
+        )
+    return Party()
+
+
+def check_party(kind: str, party: Party) -> None:
+    """Raise ValidationError (by field) for what the contract of ``kind`` needs
+    and ``party`` lacks, or an organisation's wrong number."""
+    errors: dict[str, Any] = {}
+    required = ["address"]
+    if kind == ContractKind.EMPLOYER:
+        required += [
+            "organisation",
+            "inn",
+            "ogrn",
+            "last_name",
+            "first_name",
+            "sex",
+            "signatory_position_genitive",
+            "signatory_authority",
+        ]
+    else:
+        required += ["last_name", "first_name", "sex", "identity_document"]
+    if kind != ContractKind.ADULT:
+        required.append("learner_address")
+    if kind == ContractKind.MATERNITY:
+        required.append("maternity_certificate")
+    for name in required:
+        if not getattr(party, name):
+            errors[name] = _("Please fill this in: the contract needs it.")
+    if party.sex and party.sex not in ("male", "female"):
+        errors["sex"] = _("Please choose.")
+    if kind == ContractKind.EMPLOYER:
+        checks = {
+            "inn": lambda v: validate_inn(v, length=10),
+            "kpp": validate_kpp,
+            "ogrn": lambda v: validate_ogrn(v, entrepreneur=False),
+        }
+        for name, check in checks.items():
+            value = getattr(party, name)
+            if value and name not in errors:
+                try:
+                    check(value)
+                except ValidationError as error:
+                    errors[name] = error.messages[0]
+    if errors:
+        raise ValidationError(errors)
+
+
+def payment_schedule(
+    price: Decimal, instalments: int, starts_on: datetime.date, today: datetime.date
+) -> list[dict[str, str]]:
+    """One sum before the start, or equal monthly parts (the first before the
+    start, the rest a month apart; the last takes the remainder)."""
+    share = (price / instalments).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
+    first_due = max(today, starts_on - datetime.timedelta(days=1))
+    schedule = []
+    for n in range(instalments):
+        amount = share if n < instalments - 1 else price - share * (instalments - 1)
+        due = first_due + relativedelta(months=n)
+        schedule.append(
+            {
+                "due": due.isoformat(),
+                "due_text": ru_date(due),
+                "amount": str(amount),
+                "amount_text": rubles_in_words(amount),
+            }
+        )
+    return schedule
+
+
+def ru_date(day: datetime.date) -> str:
+    """«30 ноября 2026 г.»"""
+    with translation.override("ru"):
+        return dateformat.format(day, "j E Y") + " г."
+
+
+def person_names(last: str, first: str, patronymic: str, sex: str) -> dict[str, str]:
+    """A person's name in the cases a contract uses, and the words that agree
+    with their sex (действующего/действующей, именуемый/именуемая)."""
+    return {
+        "name": full_name_in_case(
+            last, first, patronymic, sex=sex, case=Case.NOMINATIVE
+        ),
+        "name_genitive": full_name_in_case(
+            last, first, patronymic, sex=sex, case=Case.GENITIVE
+        ),
+        "acting": "действующей" if sex == "female" else "действующего",
+        "named": "именуемая" if sex == "female" else "именуемый",
+        "minor": "несовершеннолетней" if sex == "female" else "несовершеннолетнего",
+    }
+
+
+def build_particulars(
+    *,
+    application: Application,
+    centre: Centre,
+    kind: str,
+    party: Party,
+    price: Decimal,
+    instalments: int,
+    number: str,
+    day: datetime.date,
+) -> dict[str, Any]:
+    """Everything the contract prints, as it is on ``day``."""
+    applicant = application.applicant
+    cohort = application.cohort
+    program = cohort.program
+    level, name_of_kind = SUBJECT[ProgramKind(program.kind)]
+    with translation.override("ru"):
+        document = str(program.get_document_kind_display())
+    document = document[:1].lower() + document[1:]  # «выдаётся свидетельство …»
+    learner = {
+        **person_names(
+            applicant.last_name,
+            applicant.first_name,
+            applicant.patronymic,
+            applicant.sex,
+        ),
+        "birth_date": ru_date(applicant.birth_date),
+        "phone": str(applicant.phone or ""),
+        "email": applicant.email,
+        "address": party.learner_address or party.address,
+    }
+    customer: dict[str, Any] = {"address": party.address, "phone": party.phone}
+    if kind == ContractKind.EMPLOYER:
+        customer.update(
+            organisation=party.organisation,
+            inn=strip_separators(party.inn),
+            kpp=strip_separators(party.kpp),
+            ogrn=strip_separators(party.ogrn),
+            signatory_position_genitive=party.signatory_position_genitive,
+            signatory_authority=party.signatory_authority,
+            **person_names(
+                party.last_name, party.first_name, party.patronymic, party.sex
+            ),
+        )
+    else:
+        customer.update(
+            identity_document=party.identity_document,
+            maternity_certificate=party.maternity_certificate,
+            **person_names(
+                party.last_name, party.first_name, party.patronymic, party.sex
+            ),
+        )
+    return {
+        "number": number,
+        "date": ru_date(day),
+        "kind": kind,
+        "centre": {
+            **{
+                f.name: str(getattr(centre, f.name))
+                for f in Centre._meta.concrete_fields
+                if f.name not in ("id", "updated_at", "licence_date")
+            },
+            "licence_date": ru_date(centre.licence_date),
+            "signatory_genitive": full_name_in_case(
+                centre.signatory_last_name,
+                centre.signatory_first_name,
+                centre.signatory_patronymic,
+                sex=centre.signatory_sex,
+                case=Case.GENITIVE,
+            ),
+            "signatory_initials": centre.signatory_initials,
+            "acting": "действующей"
+            if centre.signatory_sex == "female"
+            else "действующего",
+        },
+        "customer": customer,
+        "learner": learner,
+        "program": {
+            "title": program.title,
+            "level": level,
+            "kind": name_of_kind,
+            "form": FORM[StudyForm(program.study_form)],
+            "hours": program.hours,
+            "document": document,
+        },
+        "cohort": {
+            "code": cohort.code,
+            "starts_on": ru_date(cohort.starts_on),
+            "ends_on": ru_date(cohort.ends_on),
+        },
+        "paid": price > 0,
+        "budget": BUDGET_TEXT.get(application.stream.payer, ""),
+        "stream": application.stream.name,
+        "price": money(price),
+        "price_words": rubles_in_words(price),
+        "schedule": (
+            payment_schedule(price, instalments, cohort.starts_on, day)
+            if price > 0
+            else []
+        ),
+    }
+
+
+def _locked(application: Application) -> Application:
+    return (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("applicant", "stream", "cohort__program")
+        .get(pk=application.pk)
+    )
+
+
+def _issue(
+    *,
+    application: Application,
+    actor: Actor,
+    party: Party,
+    price: Decimal | None,
+    instalments: int,
+    number: int | None = None,
+    version: int = 1,
+    replaces: Contract | None = None,
+    reason: str = "",
+) -> Contract:
+    """Number (unless a version of ``number``), print and store one contract.
+    The caller holds the application's lock."""
+    centre = Centre.objects.filter(pk=CENTRE_PK).first()
+    if centre is None:
+        raise ValidationError(
+            _("Fill in the centre's details first (Back office → Centre's details)."),
+            code="no_centre",
+        )
+    kind = contract_kind(application)
+    check_party(kind, party)
+    budget = application.stream.is_free
+    if budget:
+        price = Decimal(0)  # the budget pays: nothing is asked of the customer
+    else:
+        price = application.cohort.program.price if price is None else Decimal(price)
+    if not budget and price <= 0:
+        raise ValidationError(
+            {"price": _("A contract for paid services needs a price above zero.")},
+            code="price",
+        )
+    if not 1 <= instalments <= MAX_INSTALMENTS:
+        raise ValidationError(
+            {
+                "instalments": _("From 1 to %(n)s payments.") % {"n": MAX_INSTALMENTS},
+            },
+            code="instalments",
+        )
+    today = timezone.localdate()
+    year = replaces.year if replaces else today.year
+    number = number or next_number(PaperCounter.Kind.CONTRACT, year)
+    contract = Contract(
+        application=application,
+        year=year,
+        number=number,
+        version=version,
+        kind=kind,
+        price=price,
+        replaces=replaces,
+        reason=reason,
+        created_by=actor.staff_user(),
+    )
+    contract.particulars = build_particulars(
+        application=application,
+        centre=centre,
+        kind=kind,
+        party=party,
+        price=price,
+        instalments=instalments,
+        number=contract.display_number,
+        day=today,
+    )
+    pdf = papers.render_pdf("papers/contract.html", {"c": contract.particulars})
+    contract.sha256 = papers.sha256(pdf)
+    contract.pdf.save(
+        f"contract-{year}-{number:04d}-{version}.pdf", ContentFile(pdf), save=False
+    )
+    audit_as(contract, actor.user, reason)
+    contract.save()
+    return contract
+
+
+def prepare_contract(
+    *,
+    application: Application,
+    actor: Actor,
+    party: Party,
+    price: Decimal | None = None,
+    instalments: int = 1,
+) -> Contract:
+    """Prepare the application's contract: numbered in this year without gaps,
+    printed to PDF and stored with its checksum.
+
+    Raises ValidationError when the stream needs no contract, the application
+    is past the point of a contract or already has one, the centre's details
+    are missing, or the customer's details are incomplete or wrong.
+    """
+    with transaction.atomic(durable=True):
+        application = _locked(application)
+        if not application.stream.requires_contract:
+            raise ValidationError(
+                _("The stream “%(stream)s” needs no contract.")
+                % {"stream": application.stream.name},
+                code="no_contract_needed",
+            )
+        if application.status not in CONTRACT_STATUSES:
+            raise ValidationError(
+                _(
+                    "A contract is prepared before enrolment; this application is “%(status)s”."
+                )
+                % {"status": application.get_status_display()},
+                code="wrong_status",
+            )
+        if application.contracts.filter(state__in=LIVE_STATES).exists():
+            raise ValidationError(
+                _(
+                    "This application already has a contract: correct or cancel it instead."
+                ),
+                code="has_contract",
+            )
+        return _issue(
+            application=application,
+            actor=actor,
+            party=party,
+            price=price,
+            instalments=instalments,
+        )
+
+
+LIVE_STATES = (State.PREPARED, State.SENT, State.SIGNED, State.CHECKED)
+
+
+def _lock_contract(contract: Contract) -> Contract:
+    _locked(contract.application)
+    return (
+        Contract.objects.select_for_update()
+        .select_related("application__applicant")
+        .get(pk=contract.pk)
+    )
+
+
+def _refuse_unless(contract: Contract, *states: str) -> None:
+    if contract.state not in states:
+        raise ValidationError(
+            _("This cannot be done to a contract that is “%(state)s”.")
+            % {"state": contract.get_state_display()},
+            code="wrong_state",
+        )
+
+
+def send_contract(*, contract: Contract, actor: Actor) -> Contract:
+    """Send a prepared contract to the applicant: it shows on their page and
+    an e-mail tells them (and a minor's representative) to sign it."""
+    with transaction.atomic(durable=True):
+        contract = _lock_contract(contract)
+        _refuse_unless(contract, State.PREPARED)
+        contract.state = State.SENT
+        contract.sent_at = timezone.now()
+        audit_as(contract, actor.user)
+        contract.save(update_fields=["state", "sent_at"])
+        emails.send_contract_ready(contract.pk)
+    return contract
+
+
+def upload_signed_contract(
+    *, contract: Contract, upload: UploadedFile, actor: Actor
+) -> Contract:
+    """Keep the signed copy of a sent contract, from the applicant or staff.
+
+    Raises ValidationError for a contract not sent yet, a signed copy already
+    uploaded (staff return it first), or a file that is not a PDF or a photo.
+    """
+    check_file(upload)
+    with transaction.atomic(durable=True):
+        contract = _lock_contract(contract)
+        if contract.state in (State.SIGNED, State.CHECKED):
+            raise ValidationError(
+                _("The signed copy of this contract is already uploaded."),
+                code="already_signed",
+            )
+        _refuse_unless(contract, State.SENT)
+        data = upload.read()
+        contract.signed_scan.save(
+            f"signed-{contract.year}-{contract.number:04d}-{contract.version}"
+            f"{_extension(upload)}",
+            ContentFile(data),
+            save=False,
+        )
+        contract.signed_sha256 = papers.sha256(data)
+        contract.signed_uploaded_at = timezone.now()
+        contract.state = State.SIGNED
+        audit_as(contract, actor.user, str(_("signed copy uploaded")))
+        contract.save()
+    return contract
+
+
+def _extension(upload: UploadedFile) -> str:
+    kind = check_file(upload)
+    return {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}.get(
+        kind, ""
+    )
+
+
+def check_signed_contract(
+    *, contract: Contract, actor: Actor, accepted: bool, reason: str = ""
+) -> Contract:
+    """Accept the signed copy, or return it to the applicant with the reason
+    (the contract is sent again, the copy kept in the history)."""
+    with transaction.atomic(durable=True):
+        contract = _lock_contract(contract)
+        _refuse_unless(contract, State.SIGNED)
+        if accepted:
+            contract.state = State.CHECKED
+            contract.checked_at = timezone.now()
+            contract.checked_by = actor.staff_user()
+        else:
+            if not reason.strip():
+                raise ValidationError({"reason": _("Please give the reason.")})
+            contract.state = State.SENT
+            contract.reason = reason.strip()
+            contract.signed_scan = ""
+            contract.signed_sha256 = ""
+            contract.signed_uploaded_at = None
+            emails.send_contract_returned(contract.pk)
+        audit_as(contract, actor.user, reason)
+        contract.save()
+    return contract
+
+
+def cancel_contract(*, contract: Contract, actor: Actor, reason: str) -> Contract:
+    """Cancel a contract that is not yet in force; the number stays used."""
+    if not reason.strip():
+        raise ValidationError({"reason": _("Please give the reason.")})
+    with transaction.atomic(durable=True):
+        contract = _lock_contract(contract)
+        _refuse_unless(contract, *LIVE_STATES)
+        contract.state = State.CANCELLED
+        contract.reason = reason.strip()
+        audit_as(contract, actor.user, reason)
+        contract.save(update_fields=["state", "reason"])
+    return contract
+
+
+def correct_contract(
+    *,
+    contract: Contract,
+    actor: Actor,
+    party: Party,
+    reason: str,
+    price: Decimal | None = None,
+    instalments: int = 1,
+) -> Contract:
+    """Issue a corrected version under the same number; the old one is kept,
+    marked as replaced, and any signed copy of it stays with it."""
+    if not reason.strip():
+        raise ValidationError({"reason": _("Please give the reason.")})
+    with transaction.atomic(durable=True):
+        contract = _lock_contract(contract)
+        _refuse_unless(contract, *LIVE_STATES)
+        contract.state = State.REPLACED
+        audit_as(contract, actor.user, reason)
+        contract.save(update_fields=["state"])
+        return _issue(
+            application=contract.application,
+            actor=actor,
+            party=party,
+            price=contract.price if price is None else price,
+            instalments=instalments,
+            number=contract.number,
+            version=contract.version + 1,
+            replaces=contract,
+            reason=reason.strip(),
+        )
+
+
+def party_of(contract: Contract) -> Party:
+    """The customer's fields as the contract printed them, to correct them."""
+    customer = contract.particulars["customer"]
+    names = customer.get("name", "").split()
+    return Party.from_mapping(
+        {
+            **customer,
+            "last_name": names[0] if names else "",
+            "first_name": names[1] if len(names) > 1 else "",
+            "patronymic": " ".join(names[2:]),
+            "sex": "female" if customer.get("named") == "именуемая" else "male",
+            "learner_address": contract.particulars["learner"]["address"],
+        }
+    )
