@@ -30,6 +30,8 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
         "enrollment.completion": ("view", "add"),
         "enrollment.duplicate": ("view", "add"),
         "enrollment.employment": ("view", "add", "change"),
+        "enrollment.contract": ("view", "add", "change"),
+        "programs.centre": VIEW,
         "programs.program": VIEW,
         "programs.cohort": VIEW,
         "programs.direction": VIEW,

@@ -6,11 +6,16 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse
 from django.template.loader import render_to_string
 from django.utils import translation
+
+if TYPE_CHECKING:
+    from .models import Contract
 
 
 def font_faces() -> list[dict[str, str]]:
@@ -45,3 +50,20 @@ def render_pdf(template: str, context: dict[str, Any]) -> bytes:
 
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def contract_download(contract: Contract, which: str) -> FileResponse:
+    """The contract as issued ("pdf", shown in the browser) or its signed copy
+    ("signed", downloaded), privately: never cached, never run as a page."""
+    field = contract.pdf if which == "pdf" else contract.signed_scan
+    if not field:
+        raise PermissionDenied
+    response = FileResponse(
+        field.open("rb"),
+        as_attachment=which != "pdf",
+        filename=field.name.rsplit("/", 1)[-1],
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response

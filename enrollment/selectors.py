@@ -30,6 +30,8 @@ from .models import (
     Application,
     ApplicationStatus,
     ConsentText,
+    Contract,
+    ContractState,
     Document,
     DocumentKind,
 )
@@ -339,3 +341,24 @@ def intake_staff_emails() -> list[str]:
             .values_list("email", flat=True)
         )
     )
+
+
+# The applicant sees their contract once staff have sent it.
+SHOWN_CONTRACT_STATES = (
+    ContractState.SENT,
+    ContractState.SIGNED,
+    ContractState.CHECKED,
+)
+
+
+def contracts_for_applicant(application: Application) -> QuerySet[Contract]:
+    """The application's contracts its applicant may open (sent or later, not
+    cancelled or replaced)."""
+    return Contract.objects.filter(
+        application=application, state__in=SHOWN_CONTRACT_STATES
+    )
+
+
+def contract_for_applicant(application: Application) -> Contract | None:
+    """The contract shown on the applicant's page, if any."""
+    return contracts_for_applicant(application).order_by("-version").first()

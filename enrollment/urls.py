@@ -24,6 +24,16 @@ urlpatterns = [
         views.document,
         name="document",
     ),
+    path(
+        "applications/<token:token>/contracts/<id:contract_id>/",
+        views.contract_file,
+        name="contract_file",
+    ),
+    path(
+        "applications/<token:token>/contracts/<id:contract_id>/signed/",
+        views.contract_signed,
+        name="contract_signed",
+    ),
     path("consent/<slug:kind>/", views.consent, name="consent"),
 ]
 

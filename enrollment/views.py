@@ -22,7 +22,10 @@ from programs.selectors import annotate_seats
 
 from . import selectors, services
 from .forms import ApplicationForm, DocumentUploadForm, LostLinkForm, add_errors
+from .forms.contracts import SignedUploadForm
 from .models import Application, ConsentText, Document, StatusChange
+from .papers import contract_download
+from .services import contracts as contract_services
 from .services import privacy
 from .services.files import stored_name
 
@@ -138,6 +141,8 @@ def status(request: HttpRequest, token: str) -> HttpResponse:
         "offer_open": application.offer_is_open(now),
         "offer_expired": application.offer_has_expired(now),
         "upload_form": DocumentUploadForm(application=application),
+        "contract": selectors.contract_for_applicant(application),
+        "signed_form": SignedUploadForm(),
         "consents": application.applicant.consents.select_related("text").order_by(
             "text__kind", "given_at"
         ),
@@ -305,3 +310,43 @@ def consent(request: HttpRequest, kind: str) -> HttpResponse:
     if text is None:
         raise Http404
     return render(request, "enrollment/consent.html", {"text": text})
+
+
+def contract_file(request: HttpRequest, token: str, contract_id: int) -> HttpResponse:
+    """The applicant's own contract, as it was issued."""
+    application = _application_or_404(token)
+    contract = get_object_or_404(
+        selectors.contracts_for_applicant(application), pk=contract_id
+    )
+    return _private(contract_download(contract, "pdf"))
+
+
+@require_POST
+@limit_posts("upload")
+def contract_signed(request: HttpRequest, token: str, contract_id: int) -> HttpResponse:
+    application = _application_or_404(token)
+    if refused := _refuse_staff(request, application):
+        return refused
+    contract = get_object_or_404(
+        selectors.contracts_for_applicant(application), pk=contract_id
+    )
+    form = SignedUploadForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            contract_services.upload_signed_contract(
+                contract=contract,
+                upload=form.cleaned_data["file"],
+                actor=services.Actor.applicant(),
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Thank you: the signed copy is uploaded. Staff will check it."),
+            )
+            return redirect(application)
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+    return redirect(application)

@@ -1,4 +1,6 @@
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -6,6 +8,7 @@ from django.utils.translation import ngettext
 
 from . import services
 from .models import (
+    Centre,
     Cohort,
     Direction,
     FundingSource,
@@ -220,3 +223,75 @@ class CohortAdmin(admin.ModelAdmin):
     autocomplete_fields = ["program", "venue"]
     date_hierarchy = "starts_on"
     list_select_related = ["program"]
+
+
+class CentreForm(forms.ModelForm):
+    """The centre's details, checked with the identifier rules before saving."""
+
+    class Meta:
+        model = Centre
+        exclude: list[str] = []
+
+    def _post_clean(self) -> None:
+        super()._post_clean()
+        if not self.errors:
+            try:
+                services.check_centre(self.instance)
+            except ValidationError as error:
+                self._update_errors(error)
+
+
+@admin.register(Centre)
+class CentreAdmin(admin.ModelAdmin):
+    """One row: the provider of every contract, the issuer of every order. Saved
+    through update_centre (checked, with who changed what in its history)."""
+
+    form = CentreForm
+    fieldsets = [
+        (
+            _("The organisation"),
+            {"fields": ["full_name", "short_name", "address", "phone", "email"]},
+        ),
+        (_("Numbers"), {"fields": ["inn", "kpp", "ogrn"]}),
+        (
+            _("Bank details"),
+            {
+                "fields": [
+                    "bank_name",
+                    "bik",
+                    "account",
+                    "correspondent_account",
+                    "treasury_details",
+                ]
+            },
+        ),
+        (
+            _("Licence"),
+            {"fields": ["licence_number", "licence_date", "licence_issuer"]},
+        ),
+        (
+            _("Who signs"),
+            {
+                "fields": [
+                    "signatory_last_name",
+                    "signatory_first_name",
+                    "signatory_patronymic",
+                    "signatory_sex",
+                    "signatory_position",
+                    "signatory_position_genitive",
+                    "signatory_authority",
+                ]
+            },
+        ),
+    ]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return super().has_add_permission(request) and not Centre.objects.exists()
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def save_model(self, request, obj, form, change) -> None:
+        changes = {name: form.cleaned_data[name] for name in form.changed_data}
+        saved = services.update_centre(user=request.user, changes=changes)
+        obj.pk = saved.pk

@@ -33,6 +33,7 @@ from ..forms import (
 )
 from ..models import (
     ACTIVE_STATUSES,
+    LIVE_CONTRACT_STATES,
     Application,
     ApplicationStatus,
     Completion,
@@ -40,6 +41,7 @@ from ..models import (
     Employment,
     Note,
 )
+from ..services.contracts import CONTRACT_STATUSES
 from .actions import STAFF_ACTIONS, bulk_action_for, report, run_staff_action
 from .exports import EXPORT_PERMISSIONS, export_applications, listed_applications
 from .inlines import (
@@ -332,6 +334,14 @@ class ApplicationAdmin(SimpleHistoryAdmin):
             extra["can_change_stream"] = (
                 application.status in ACTIVE_STATUSES
                 and self.has_change_permission(request, application)
+            )
+            extra["contract"] = application.contracts.filter(
+                state__in=LIVE_CONTRACT_STATES
+            ).first()
+            extra["can_prepare_contract"] = (
+                application.stream.requires_contract
+                and application.status in CONTRACT_STATUSES
+                and request.user.has_perm("enrollment.add_contract")
             )
             extra["can_record_employment"] = application.status in (
                 S.STUDYING,

@@ -11,7 +11,10 @@
 - ``people``: staff corrections to an applicant;
 - ``office``: documents checked, notes, completion, employment, merging;
 - ``privacy``: consents withdrawn, personal data exported and anonymised;
-- ``figures``: the daily intake figures the reports sum.
+- ``figures``: the daily intake figures the reports sum;
+- ``contracts``: contracts prepared, sent, signed, checked, corrected, cancelled
+  (used as ``services.contracts``);
+- ``numbering``: the numbers of the centre's papers, per year without gaps.
 """
 
 from .cohorts import cancel_cohort, quota_field, start_quota, update_cohort

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime
 import secrets
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -26,8 +27,17 @@ from django.urls import reverse
 
 from copp import roles
 from enrollment.models import StatusChange
+from enrollment.services import Actor
+from enrollment.services.contracts import (
+    Party,
+    default_party,
+    prepare_contract,
+    send_contract,
+)
 from partners.models import Agreement, Amendment, Partner
 from programs.models import Cohort
+from programs.services import update_centre
+from tests.enrollment.test_contracts import CENTRE
 from tests.factories import (
     PDF_BYTES,
     PNG_BYTES,
@@ -78,8 +88,22 @@ def world():
         text="Изменение",
         scan=SimpleUploadedFile("amend.pdf", PDF_BYTES, "application/pdf"),
     )
+    admin = get_user_model().objects.create_superuser("centre", "c@example.org", "x")
+    update_centre(user=admin, changes=CENTRE)
+    party = Party(
+        **{
+            **default_party(a).__dict__,
+            "address": "г. Энск, ул. Мира, д. 5",
+            "identity_document": "паспорт 4510 123456",
+        }
+    )
+    contract = prepare_contract(
+        application=a, actor=Actor.staff(admin), party=party, price=Decimal("1000")
+    )
+    send_contract(contract=contract, actor=Actor.staff(admin))
     return {
         "cohort": cohort,
+        "contract": contract,
         "A": a,
         "B": b,
         "partner": partner,
@@ -162,12 +186,39 @@ ROWS = [
         lambda x, w: f"/applications/{token_for(x, w)}/decline/",
         "-+-----",
     ),
+    # A's contract: with A's link; B with B's own link and A's contract id.
+    (
+        "A's contract",
+        "GET",
+        lambda x, w: f"/applications/{own_token(x, w)}/contracts/{w['contract'].pk}/",
+        "-+-----",
+    ),
     # Staff's copy of A's file.
     (
         "staff file download",
         "GET",
         lambda x, w: reverse("staff:staff_document", args=[a_doc(w)]),
         "---++-+",
+    ),
+    (
+        "staff contract download",
+        "GET",
+        lambda x, w: reverse(
+            "admin:enrollment_contract_file", args=[w["contract"].pk, "pdf"]
+        ),
+        "---++-+",
+    ),
+    (
+        "contracts",
+        "GET",
+        lambda x, w: reverse("admin:enrollment_contract_changelist"),
+        "---++-+",
+    ),
+    (
+        "prepare a contract for B",
+        "GET",
+        lambda x, w: reverse("admin:enrollment_contract_prepare", args=[w["B"].pk]),
+        "---+--+",
     ),
     # The back office.
     ("admin home", "GET", lambda x, w: reverse("admin:index"), "---++++"),
