@@ -38,7 +38,6 @@ class ContractAdmin(admin.ModelAdmin):
         "display_number",
         "applicant",
         "cohort",
-        "kind",
         "state",
         "price",
         "created_at",
@@ -154,7 +153,10 @@ class ContractAdmin(admin.ModelAdmin):
             State.SIGNED: [("check", _("Check the signed copy"))],
         }.get(contract.state, [])
         if contract.is_live:
-            steps += [("correct", _("Correct (new version)")), ("cancel", _("Cancel"))]
+            steps += [
+                ("correct", _("Correct (new version)")),
+                ("cancel", _("Cancel the contract")),
+            ]
         return [(name, str(label)) for name, label in steps]
 
     def _contract(self, request: HttpRequest, pk: int) -> Contract:
@@ -216,7 +218,8 @@ class ContractAdmin(admin.ModelAdmin):
                 "{} — {}. {}",
                 application.applicant.full_name,
                 application.stream.name,
-                contract_services.ContractKind(kind).label,
+                gettext("Contract: %(kind)s.")
+                % {"kind": contract_services.ContractKind(kind).label},
             ),
             submit_label=gettext("Prepare"),
         )

@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from .documents import private_storage
@@ -60,7 +61,7 @@ class ContractState(models.TextChoices):
     SENT = "sent", _("Sent to the applicant")
     SIGNED = "signed", _("Signed copy uploaded")
     CHECKED = "checked", _("Signed copy checked")
-    CANCELLED = "cancelled", _("Cancelled")
+    CANCELLED = "cancelled", pgettext_lazy("contract", "Cancelled")
     REPLACED = "replaced", _("Replaced by a corrected version")
 
 

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from demo.applications import default_workers, seed_applications
 from demo.catalog import seed_catalog
+from demo.centre import seed_centre
 from demo.checks import check_demo_data
 from demo.partners import seed_partners
 
@@ -70,6 +71,8 @@ class Command(BaseCommand):
         with transaction.atomic():
             catalog = seed_catalog(today=today)
         self.stdout.write(f"Demo data as of {today:%Y-%m-%d}:")
+        if seed_centre():
+            self.stdout.write("  the centre's details: filled in")
         for name, counter in catalog.items():
             self.stdout.write(
                 f"  {name}: {counter.total()} "
