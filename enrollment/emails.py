@@ -238,3 +238,31 @@ def send_contract_returned(contract_id: int) -> None:
         _("Please upload the signed contract again"),
         "enrollment/email/contract_returned",
     )
+
+
+def send_payment_overdue(contract_id: int, *, key: str) -> bool:
+    """Remind the customer of a payment past its date; once per ``key``."""
+    from .models import Contract
+
+    contract = Contract.objects.select_related("application__applicant").get(
+        pk=contract_id
+    )
+    application = contract.application
+    with translation.override(application.language):
+        context = {
+            "applicant": application.applicant,
+            "contract": contract,
+            "link": absolute_url(application.get_absolute_url()),
+            "COPP_NAME": settings.COPP_NAME,
+            "COPP_PHONE": settings.COPP_PHONE,
+        }
+        return (
+            _send(
+                str(_("A payment for your training is overdue")),
+                "enrollment/email/payment_overdue",
+                context,
+                _recipients(application.applicant),
+                key=key,
+            )
+            is not None
+        )

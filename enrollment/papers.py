@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.db.models.fields.files import FieldFile
 from django.http import FileResponse
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -56,11 +57,16 @@ def contract_download(contract: Contract, which: str) -> FileResponse:
     """The contract as issued ("pdf", shown in the browser) or its signed copy
     ("signed", downloaded), privately: never cached, never run as a page."""
     field = contract.pdf if which == "pdf" else contract.signed_scan
+    return paper_download(field, attachment=which != "pdf")
+
+
+def paper_download(field: FieldFile, *, attachment: bool = False) -> FileResponse:
+    """A stored paper as a private response: never cached, never run as a page."""
     if not field:
         raise PermissionDenied
     response = FileResponse(
         field.open("rb"),
-        as_attachment=which != "pdf",
+        as_attachment=attachment,
         filename=field.name.rsplit("/", 1)[-1],
     )
     response["X-Content-Type-Options"] = "nosniff"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import (
     BooleanField,
@@ -21,7 +22,10 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from core.russian import money
 from programs import eligibility
 from programs.models import Cohort, EducationLevel, FundingSource, StreamDocument
 
@@ -34,6 +38,7 @@ from .models import (
     ContractState,
     Document,
     DocumentKind,
+    Invoice,
 )
 from .seats import annotate_seats
 
@@ -362,3 +367,84 @@ def contracts_for_applicant(application: Application) -> QuerySet[Contract]:
 def contract_for_applicant(application: Application) -> Contract | None:
     """The contract shown on the applicant's page, if any."""
     return contracts_for_applicant(application).order_by("-version").first()
+
+
+@dataclass(frozen=True)
+class PaymentStatus:
+    """Where a contract's payments stand on a day."""
+
+    price: Decimal
+    paid: Decimal
+    due_now: Decimal  # what the schedule asks by today
+    state: str  # "paid", "partly_paid", "overdue", "not_due", "free"
+    overdue_instalment: int | None = None  # the first payment not covered
+    next_due: datetime.date | None = None
+
+    @property
+    def owed(self) -> Decimal:
+        return self.price - self.paid
+
+    @property
+    def label(self) -> str:
+        return str(PAYMENT_STATE_LABELS[self.state])
+
+    @property
+    def paid_text(self) -> str:
+        return money(self.paid)
+
+    @property
+    def price_text(self) -> str:
+        return money(self.price)
+
+
+PAYMENT_STATE_LABELS = {
+    "paid": pgettext_lazy("payment state", "Paid"),
+    "partly_paid": _("Partly paid"),
+    "overdue": _("Payment overdue"),
+    "not_due": _("Not due yet"),
+    "free": _("No payment"),
+}
+
+
+def payment_status(contract: Contract, today: datetime.date) -> PaymentStatus:
+    """Paid, partly paid, overdue (a payment's date passed and what was paid
+    does not cover the schedule up to it) or not due yet. Uses the contract's
+    prefetched payments when there are."""
+    paid = sum(
+        (
+            p.amount if p.kind == "payment" else -p.amount
+            for p in contract.payments.all()
+        ),
+        Decimal(0),
+    )
+    if contract.price <= 0:
+        return PaymentStatus(contract.price, paid, Decimal(0), "free")
+    due_now = Decimal(0)
+    covered = Decimal(0)
+    overdue = None
+    next_due = None
+    for n, part in enumerate(contract.particulars.get("schedule", []), start=1):
+        day = datetime.date.fromisoformat(part["due"])
+        covered += Decimal(part["amount"])
+        if day < today:
+            due_now = covered
+            if overdue is None and paid < covered:
+                overdue = n
+        elif next_due is None and paid < covered:
+            next_due = day
+    if paid >= contract.price:
+        state = "paid"
+    elif overdue is not None:
+        state = "overdue"
+    elif paid > 0:
+        state = "partly_paid"
+    else:
+        state = "not_due"
+    return PaymentStatus(contract.price, paid, due_now, state, overdue, next_due)
+
+
+def invoices_for_applicant(application: Application) -> QuerySet[Invoice]:
+    """The invoices of the application's contract that its applicant may open."""
+    return Invoice.objects.filter(
+        contract__in=contracts_for_applicant(application), cancelled_at__isnull=True
+    ).order_by("instalment")

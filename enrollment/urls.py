@@ -34,6 +34,11 @@ urlpatterns = [
         views.contract_signed,
         name="contract_signed",
     ),
+    path(
+        "applications/<token:token>/invoices/<id:invoice_id>/",
+        views.invoice_file,
+        name="invoice_file",
+    ),
     path("consent/<slug:kind>/", views.consent, name="consent"),
 ]
 

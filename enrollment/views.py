@@ -24,7 +24,7 @@ from . import selectors, services
 from .forms import ApplicationForm, DocumentUploadForm, LostLinkForm, add_errors
 from .forms.contracts import SignedUploadForm
 from .models import Application, ConsentText, Document, StatusChange
-from .papers import contract_download
+from .papers import contract_download, paper_download
 from .services import contracts as contract_services
 from .services import privacy
 from .services.files import stored_name
@@ -129,6 +129,7 @@ def status(request: HttpRequest, token: str) -> HttpResponse:
     application = _application_or_404(token)
     now = timezone.now()
     history = application.history.select_related("actor").order_by("created_at", "pk")
+    contract = selectors.contract_for_applicant(application)
     context = {
         "application": application,
         "applicant": application.applicant,
@@ -141,7 +142,10 @@ def status(request: HttpRequest, token: str) -> HttpResponse:
         "offer_open": application.offer_is_open(now),
         "offer_expired": application.offer_has_expired(now),
         "upload_form": DocumentUploadForm(application=application),
-        "contract": selectors.contract_for_applicant(application),
+        "contract": contract,
+        "invoices": selectors.invoices_for_applicant(application),
+        "payment": contract
+        and selectors.payment_status(contract, timezone.localdate()),
         "signed_form": SignedUploadForm(),
         "consents": application.applicant.consents.select_related("text").order_by(
             "text__kind", "given_at"
@@ -350,3 +354,12 @@ def contract_signed(request: HttpRequest, token: str, contract_id: int) -> HttpR
         for error in errors:
             messages.error(request, error)
     return redirect(application)
+
+
+def invoice_file(request: HttpRequest, token: str, invoice_id: int) -> HttpResponse:
+    """An invoice of the applicant's own contract."""
+    application = _application_or_404(token)
+    invoice = get_object_or_404(
+        selectors.invoices_for_applicant(application), pk=invoice_id
+    )
+    return _private(paper_download(invoice.pdf))

@@ -263,6 +263,7 @@ REMINDERS = {
     "offer_expiring": env.bool("REMIND_OFFER_EXPIRING", default=True),
     "documents_missing": env.bool("REMIND_DOCUMENTS_MISSING", default=True),
     "group_starts": env.bool("REMIND_GROUP_STARTS", default=True),
+    "payment_overdue": env.bool("REMIND_PAYMENT_OVERDUE", default=True),
 }
 # Hours before an offer's deadline; days after submission with a document missing.
 REMIND_OFFER_HOURS = env.int("REMIND_OFFER_HOURS", default=24)

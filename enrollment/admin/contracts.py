@@ -12,22 +12,28 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.admin_pages import service_form_page
+from core.russian import money
 
-from .. import services
+from .. import selectors, services
 from ..forms.contracts import (
     CancelContractForm,
     ContractForm,
+    PaymentForm,
+    RefundForm,
     SignedCheckForm,
     SignedUploadForm,
 )
-from ..models import Application, Contract, ContractState
-from ..papers import contract_download
+from ..models import Application, Contract, ContractState, Invoice
+from ..papers import contract_download, paper_download
 from ..services import contracts as contract_services
+from ..services import payments as payment_services
+from ..services.payments import PAYABLE_STATES
 
 State = ContractState
 
@@ -58,6 +64,7 @@ class ContractAdmin(admin.ModelAdmin):
         "price",
         "schedule",
         "papers",
+        "payments",
         "created_at",
         "created_by",
         "sent_at",
@@ -91,6 +98,30 @@ class ContractAdmin(admin.ModelAdmin):
             "", "<div>{} — {}</div>", ((p["due_text"], p["amount_text"]) for p in parts)
         )
 
+    @admin.display(description=_("paid"))
+    def payments(self, contract: Contract) -> str:
+        status = selectors.payment_status(contract, timezone.localdate())
+        rows = format_html_join(
+            "",
+            "<div>{} {} — {} ({})</div>",
+            (
+                (
+                    p.paid_on.strftime("%d.%m.%Y"),
+                    p.get_kind_display(),
+                    money(p.amount),
+                    p.document,
+                )
+                for p in contract.payments.all()
+            ),
+        )
+        return format_html(
+            "<strong>{}</strong>: {} / {}{}",
+            selectors.PAYMENT_STATE_LABELS[status.state],
+            money(status.paid),
+            money(contract.price),
+            rows,
+        )
+
     @admin.display(description=_("papers"))
     def papers(self, contract: Contract) -> str:
         links = [
@@ -108,6 +139,14 @@ class ContractAdmin(admin.ModelAdmin):
                     gettext("Signed copy"),
                 )
             )
+        for invoice in contract.invoices.filter(cancelled_at__isnull=True):
+            links.append(
+                (
+                    reverse("admin:enrollment_contract_invoice", args=[invoice.pk]),
+                    gettext("Invoice № %(number)s")
+                    % {"number": invoice.display_number},
+                )
+            )
         return format_html_join(" · ", '<a href="{}">{}</a>', links)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -123,6 +162,11 @@ class ContractAdmin(admin.ModelAdmin):
                 "prepare/<id:application_id>/",
                 view(self.prepare_view),
                 name="enrollment_contract_prepare",
+            ),
+            path(
+                "invoices/<id:pk>/",
+                view(self.invoice_view),
+                name="enrollment_contract_invoice",
             ),
             path(
                 "<id:pk>/file/<str:which>/",
@@ -152,6 +196,12 @@ class ContractAdmin(admin.ModelAdmin):
             State.SENT: [("signed", _("Upload the signed copy"))],
             State.SIGNED: [("check", _("Check the signed copy"))],
         }.get(contract.state, [])
+        if contract.state in PAYABLE_STATES and contract.price > 0:
+            steps += [
+                ("invoices", _("Issue invoices")),
+                ("payment", _("Record a payment")),
+                ("refund", _("Record a refund")),
+            ]
         if contract.is_live:
             steps += [
                 ("correct", _("Correct (new version)")),
@@ -174,6 +224,11 @@ class ContractAdmin(admin.ModelAdmin):
         if which not in ("pdf", "signed") or not self.has_view_permission(request):
             raise PermissionDenied
         return contract_download(get_object_or_404(Contract, pk=pk), which)
+
+    def invoice_view(self, request: HttpRequest, pk: int) -> FileResponse:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return paper_download(get_object_or_404(Invoice, pk=pk).pdf)
 
     def prepare_view(self, request: HttpRequest, application_id: int) -> HttpResponse:
         application = get_object_or_404(
@@ -255,6 +310,35 @@ class ContractAdmin(admin.ModelAdmin):
                 reason=d.get("reason", ""),
             )
             done = gettext("The decision on the signed copy is recorded.")
+        elif step == "invoices":
+            form = forms.Form(data)
+            run = lambda d: payment_services.issue_invoices(  # noqa: E731
+                contract=contract, actor=actor
+            )
+            done = gettext(
+                "The invoices are issued; the applicant sees them on their page."
+            )
+        elif step == "payment":
+            form = PaymentForm(data, initial={"paid_on": timezone.localdate()})
+            run = lambda d: payment_services.record_payment(  # noqa: E731
+                contract=contract,
+                amount=d["amount"],
+                paid_on=d["paid_on"],
+                document=d["document"],
+                actor=actor,
+            )
+            done = gettext("The payment is recorded.")
+        elif step == "refund":
+            form = RefundForm(data, initial={"paid_on": timezone.localdate()})
+            run = lambda d: payment_services.record_refund(  # noqa: E731
+                contract=contract,
+                amount=d["amount"],
+                paid_on=d["paid_on"],
+                document=d["document"],
+                actor=actor,
+                comment=d["comment"],
+            )
+            done = gettext("The refund is recorded.")
         elif step == "cancel":
             form = CancelContractForm(data)
             run = lambda d: contract_services.cancel_contract(  # noqa: E731

@@ -3,6 +3,7 @@ signed copy, the applicant's upload of it."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -156,3 +157,25 @@ class SignedUploadForm(forms.Form):
         label=_("Signed contract"),
         help_text=_("A PDF, or a photo (JPEG or PNG) of every page."),
     )
+
+
+class PaymentForm(forms.Form):
+    amount = forms.DecimalField(
+        label=_("Sum, roubles"),
+        max_digits=10,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+    )
+    paid_on = forms.DateField(
+        label=_("Date of payment"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    document = forms.CharField(
+        label=_("Payment document"),
+        max_length=100,
+        help_text=_("For example: платёжное поручение № 512 от 01.12.2026."),
+    )
+
+
+class RefundForm(PaymentForm):
+    comment = forms.CharField(label=_("Reason for the refund"), max_length=300)

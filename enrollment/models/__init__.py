@@ -12,6 +12,7 @@ from .contracts import (
 )
 from .documents import Document, DocumentKind, Note, document_path, private_storage
 from .outcomes import Completion, Duplicate, Employment
+from .payments import Invoice, Payment
 from .people import (
     Applicant,
     Relation,
@@ -56,8 +57,10 @@ __all__ = [
     "DocumentKind",
     "Duplicate",
     "Employment",
+    "Invoice",
     "Note",
     "PaperCounter",
+    "Payment",
     "Relation",
     "SeatReservation",
     "Sex",

@@ -8,6 +8,8 @@ the old one kept as replaced.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -17,6 +19,11 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from .documents import private_storage
+
+if TYPE_CHECKING:
+    from django.db.models.fields.related_descriptors import RelatedManager
+
+    from .payments import Invoice, Payment
 
 
 class PaperCounter(models.Model):
@@ -150,6 +157,10 @@ class Contract(models.Model):
     )
 
     audit = HistoricalRecords()
+
+    if TYPE_CHECKING:
+        invoices: RelatedManager[Invoice]
+        payments: RelatedManager[Payment]
 
     class Meta:
         ordering = ["-year", "-number", "-version"]

@@ -483,7 +483,8 @@ def prepare_contract(
 LIVE_STATES = (State.PREPARED, State.SENT, State.SIGNED, State.CHECKED)
 
 
-def _lock_contract(contract: Contract) -> Contract:
+def lock_contract(contract: Contract) -> Contract:
+    """Lock the contract's application, then the contract (always this order)."""
     _locked(contract.application)
     return (
         Contract.objects.select_for_update()
@@ -505,7 +506,7 @@ def send_contract(*, contract: Contract, actor: Actor) -> Contract:
     """Send a prepared contract to the applicant: it shows on their page and
     an e-mail tells them (and a minor's representative) to sign it."""
     with transaction.atomic(durable=True):
-        contract = _lock_contract(contract)
+        contract = lock_contract(contract)
         _refuse_unless(contract, State.PREPARED)
         contract.state = State.SENT
         contract.sent_at = timezone.now()
@@ -525,7 +526,7 @@ def upload_signed_contract(
     """
     check_file(upload)
     with transaction.atomic(durable=True):
-        contract = _lock_contract(contract)
+        contract = lock_contract(contract)
         if contract.state in (State.SIGNED, State.CHECKED):
             raise ValidationError(
                 _("The signed copy of this contract is already uploaded."),
@@ -560,7 +561,7 @@ def check_signed_contract(
     """Accept the signed copy, or return it to the applicant with the reason
     (the contract is sent again, the copy kept in the history)."""
     with transaction.atomic(durable=True):
-        contract = _lock_contract(contract)
+        contract = lock_contract(contract)
         _refuse_unless(contract, State.SIGNED)
         if accepted:
             contract.state = State.CHECKED
@@ -585,7 +586,7 @@ def cancel_contract(*, contract: Contract, actor: Actor, reason: str) -> Contrac
     if not reason.strip():
         raise ValidationError({"reason": _("Please give the reason.")})
     with transaction.atomic(durable=True):
-        contract = _lock_contract(contract)
+        contract = lock_contract(contract)
         _refuse_unless(contract, *LIVE_STATES)
         contract.state = State.CANCELLED
         contract.reason = reason.strip()
@@ -608,7 +609,7 @@ def correct_contract(
     if not reason.strip():
         raise ValidationError({"reason": _("Please give the reason.")})
     with transaction.atomic(durable=True):
-        contract = _lock_contract(contract)
+        contract = lock_contract(contract)
         _refuse_unless(contract, *LIVE_STATES)
         contract.state = State.REPLACED
         audit_as(contract, actor.user, reason)

@@ -1,7 +1,7 @@
 """Reminders: an offer about to expire, documents still missing a few days
-after applying, classes starting tomorrow (with a calendar file). Each goes
-once per event, to the applicant and a minor's representative; each kind can
-be turned off (settings.REMINDERS)."""
+after applying, classes starting tomorrow (with a calendar file), a payment
+past its date. Each goes once per event, to the applicant and a minor's
+representative; each kind can be turned off (settings.REMINDERS)."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from core.mail import Attachment
 from .. import emails
 from ..models import ACTIVE_STATUSES, Application, ApplicationStatus, Document
 from ..selectors import document_checklist
+from .payments import remind_overdue_payments
 
 S = ApplicationStatus
 # How far back a missing document is still worth a reminder.
@@ -35,6 +36,8 @@ def send_due_reminders(*, now: datetime.datetime | None = None) -> Counter[str]:
         sent["documents_missing"] = _documents_missing(now)
     if settings.REMINDERS["group_starts"]:
         sent["group_starts"] = _groups_starting(now)
+    if settings.REMINDERS["payment_overdue"]:
+        sent["payment_overdue"] = remind_overdue_payments(today=timezone.localdate(now))
     return sent
 
 

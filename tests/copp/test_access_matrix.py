@@ -34,6 +34,7 @@ from enrollment.services.contracts import (
     prepare_contract,
     send_contract,
 )
+from enrollment.services.payments import issue_invoices
 from partners.models import Agreement, Amendment, Partner
 from programs.models import Cohort
 from programs.services import update_centre
@@ -101,9 +102,11 @@ def world():
         application=a, actor=Actor.staff(admin), party=party, price=Decimal("1000")
     )
     send_contract(contract=contract, actor=Actor.staff(admin))
+    (invoice,) = issue_invoices(contract=contract, actor=Actor.staff(admin))
     return {
         "cohort": cohort,
         "contract": contract,
+        "invoice": invoice,
         "A": a,
         "B": b,
         "partner": partner,
@@ -193,6 +196,12 @@ ROWS = [
         lambda x, w: f"/applications/{own_token(x, w)}/contracts/{w['contract'].pk}/",
         "-+-----",
     ),
+    (
+        "A's invoice",
+        "GET",
+        lambda x, w: f"/applications/{own_token(x, w)}/invoices/{w['invoice'].pk}/",
+        "-+-----",
+    ),
     # Staff's copy of A's file.
     (
         "staff file download",
@@ -205,6 +214,14 @@ ROWS = [
         "GET",
         lambda x, w: reverse(
             "admin:enrollment_contract_file", args=[w["contract"].pk, "pdf"]
+        ),
+        "---++-+",
+    ),
+    (
+        "staff invoice download",
+        "GET",
+        lambda x, w: reverse(
+            "admin:enrollment_contract_invoice", args=[w["invoice"].pk]
         ),
         "---++-+",
     ),

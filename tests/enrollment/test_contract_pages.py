@@ -180,3 +180,40 @@ def test_a_correction_from_the_back_office_is_version_two(admin_client, applicat
         (1, State.REPLACED),
         (2, State.PREPARED),
     ]
+
+
+def test_invoices_and_payments_from_the_back_office_show_to_the_applicant(
+    admin_client, client, application
+):
+    prepare(admin_client, application)
+    contract = Contract.objects.get()
+    step = lambda name: reverse(  # noqa: E731
+        "admin:enrollment_contract_step", args=[contract.pk, name]
+    )
+    admin_client.post(step("send"))
+    assert admin_client.post(step("invoices")).status_code == 302
+    assert contract.invoices.count() == 2
+    too_much = admin_client.post(
+        step("payment"),
+        {"amount": "28000.01", "paid_on": "2026-01-10", "document": "п/п 1"},
+    )
+    assert too_much.status_code == 200
+    assert 'value="п/п 1"' in too_much.content.decode()
+    assert not contract.payments.exists()
+    paid = admin_client.post(
+        step("payment"),
+        {"amount": "14000", "paid_on": "2026-01-10", "document": "п/п 1"},
+    )
+    assert paid.status_code == 302
+    page = admin_client.get(
+        reverse("admin:enrollment_contract_change", args=[contract.pk])
+    )
+    assert "14\u00a0000,00" in page.content.decode()
+
+    html = client.get(application.get_absolute_url()).content.decode()
+    invoice = contract.invoices.order_by("instalment").first()
+    url = reverse("enrollment:invoice_file", args=[application.token, invoice.pk])
+    assert url in html
+    download = client.get(url)
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content).startswith(b"%PDF")
