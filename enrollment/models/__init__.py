@@ -11,6 +11,7 @@ from .contracts import (
     PaperCounter,
 )
 from .documents import Document, DocumentKind, Note, document_path, private_storage
+from .orders import Order, OrderLine
 from .outcomes import Completion, Duplicate, Employment
 from .payments import Invoice, Payment
 from .people import (
@@ -59,6 +60,8 @@ __all__ = [
     "Employment",
     "Invoice",
     "Note",
+    "Order",
+    "OrderLine",
     "PaperCounter",
     "Payment",
     "Relation",
