@@ -38,7 +38,10 @@ from .status import Actor, change_status
 
 S = ApplicationStatus
 # What each kind of order does to the people it lists.
-MOVES: dict[str, str] = {Order.Kind.ENROLMENT: S.ENROLLED, Order.Kind.EXPULSION: S.EXPELLED}
+MOVES: dict[str, str] = {
+    Order.Kind.ENROLMENT: S.ENROLLED,
+    Order.Kind.EXPULSION: S.EXPELLED,
+}
 GROUND_TEXT: dict[str, str] = {
     Order.Ground.REQUEST: "по собственному желанию (заявление обучающегося)",
     Order.Ground.FAILURE: "в связи с невыполнением учебного плана",

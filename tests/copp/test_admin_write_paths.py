@@ -117,6 +117,8 @@ EDITABLE = {
     },
     # Every step of a contract: its own page calling its service.
     "enrollment.Contract": set(),
+    # Drafted, signed and discarded on their own pages.
+    "enrollment.Order": set(),
     # Everything through the staff actions; only a new note may be written.
     "enrollment.Application": set(),
     "enrollment.Application/Note": {"text"},

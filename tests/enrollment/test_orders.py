@@ -228,3 +228,44 @@ def test_an_expulsion_needs_its_ground_and_expels(cohort, staff):
     order = sign_order(order=order, actor=staff)
     learner.refresh_from_db()
     assert (learner.status, order.number) == (S.EXPELLED, 2)
+
+
+def test_staff_draft_and_sign_an_order_from_the_groups_page(
+    admin_client, cohort, staff
+):
+    from django.urls import reverse
+
+    good = ready(cohort, staff)
+    waiting, _party = prepared(cohort)
+    group_page = admin_client.get(
+        reverse("admin:programs_cohort_change", args=[cohort.pk])
+    )
+    draft_url = (
+        reverse("admin:enrollment_order_draft") + f"?cohort={cohort.pk}&kind=enrolment"
+    )
+    assert draft_url.replace("&", "&amp;") in group_page.content.decode()
+
+    page = admin_client.get(draft_url)
+    html = page.content.decode()
+    assert good.applicant.full_name in html
+    assert "no signed contract checked by staff" in html or "нет подписанного" in html
+
+    refused = admin_client.post(
+        draft_url, {"dated": TODAY.isoformat(), "applications": [good.pk, waiting.pk]}
+    )
+    assert refused.status_code == 200
+    assert not Order.objects.exists()
+
+    response = admin_client.post(
+        draft_url, {"dated": TODAY.isoformat(), "applications": [good.pk]}
+    )
+    order = Order.objects.get()
+    assert response["Location"] == reverse(
+        "admin:enrollment_order_change", args=[order.pk]
+    )
+    sign = reverse("admin:enrollment_order_step", args=[order.pk, "sign"])
+    assert admin_client.post(sign).status_code == 302
+    good.refresh_from_db()
+    assert good.status == S.ENROLLED
+    download = admin_client.get(reverse("admin:enrollment_order_file", args=[order.pk]))
+    assert b"".join(download.streaming_content).startswith(b"%PDF")

@@ -1,0 +1,260 @@
+"""Orders in the back office: drafted for a group from its candidates (each
+shown with what keeps them out), signed or discarded on their own pages,
+read-only otherwise."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from core.admin_pages import service_form_page
+from core.numbers import parse_int
+from programs.models import Cohort
+
+from .. import services
+from ..models import Application, ApplicationStatus, Order
+from ..papers import paper_download
+from ..services import orders as order_services
+
+S = ApplicationStatus
+# Who an order of each kind may list.
+CANDIDATES = {
+    Order.Kind.ENROLMENT: (S.OFFERED,),
+    Order.Kind.EXPULSION: (S.ENROLLED, S.STUDYING),
+}
+
+
+class DraftOrderForm(forms.Form):
+    dated = forms.DateField(
+        label=_("Date of the order"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    ground = forms.ChoiceField(
+        label=_("Ground"), choices=[("", "—"), *Order.Ground.choices], required=False
+    )
+    applications = forms.ModelMultipleChoiceField(
+        label=_("People"),
+        queryset=Application.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, cohort: Cohort, kind: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["applications"]
+        field.queryset = (
+            Application.objects.filter(cohort=cohort, status__in=CANDIDATES[kind])
+            .select_related("applicant", "stream", "cohort")
+            .order_by("applicant__last_name", "applicant__first_name")
+        )
+        today = timezone.localdate()
+        ready = []
+
+        def label(application: Application) -> str:
+            reasons = order_services.not_ready(kind, application, on=today)
+            name = f"{application.applicant.full_name} ({application.stream.name})"
+            if not reasons:
+                ready.append(application.pk)
+                return name
+            return f"{name}: {'; '.join(reasons)}"
+
+        field.label_from_instance = label  # type: ignore[attr-defined]
+        field.initial = ready
+        if kind != Order.Kind.EXPULSION:
+            del self.fields["ground"]
+
+
+@admin.register(Order)
+class OrderAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "cohort", "dated", "state", "people"]
+    list_filter = ["state", "kind", "year"]
+    list_select_related = ["cohort"]
+    search_fields = ["cohort__code", "number"]
+    fields = [
+        "kind",
+        "ground",
+        "cohort",
+        "dated",
+        "state",
+        "display_number",
+        "listed",
+        "paper",
+        "created_at",
+        "created_by",
+        "signed_at",
+        "signed_by",
+        "replaces",
+    ]
+    readonly_fields = fields
+
+    @admin.display(description=_("people"))
+    def people(self, order: Order) -> int:
+        return order.lines.count()
+
+    @admin.display(description=_("number"))
+    def display_number(self, order: Order) -> str:
+        return order.display_number or "—"
+
+    @admin.display(description=_("people"))
+    def listed(self, order: Order) -> str:
+        return format_html_join(
+            "",
+            '<div><a href="{}">{}</a></div>',
+            (
+                (
+                    reverse(
+                        "admin:enrollment_application_change",
+                        args=[line.application_id],
+                    ),
+                    line.application.applicant.full_name,
+                )
+                for line in order.lines.select_related("application__applicant")
+            ),
+        )
+
+    @admin.display(description=_("order (PDF)"))
+    def paper(self, order: Order) -> str:
+        if not order.pdf:
+            return gettext("Printed when signed.")
+        return format_html_join(
+            "",
+            '<a href="{}">{}</a>',
+            [
+                (
+                    reverse("admin:enrollment_order_file", args=[order.pk]),
+                    gettext("Download"),
+                )
+            ],
+        )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("draft/", view(self.draft_view), name="enrollment_order_draft"),
+            path("<id:pk>/file/", view(self.file_view), name="enrollment_order_file"),
+            path(
+                "<id:pk>/step/<str:step>/",
+                view(self.step_view),
+                name="enrollment_order_step",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        order = self.get_object(request, object_id)
+        extra = extra_context or {}
+        if order is not None and order.state == Order.State.DRAFT:
+            extra["steps"] = [
+                ("sign", gettext("Sign and carry out")),
+                ("discard", gettext("Discard the draft")),
+            ]
+        return super().change_view(request, object_id, form_url, extra_context=extra)
+
+    def file_view(self, request: HttpRequest, pk: int) -> FileResponse:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return paper_download(get_object_or_404(Order, pk=pk).pdf)
+
+    def draft_view(self, request: HttpRequest) -> HttpResponse:
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        cohort = get_object_or_404(Cohort, pk=parse_int(request.GET.get("cohort")) or 0)
+        kind = request.GET.get("kind", Order.Kind.ENROLMENT)
+        if kind not in CANDIDATES:
+            raise PermissionDenied
+        form = DraftOrderForm(
+            request.POST if request.method == "POST" else None,
+            cohort=cohort,
+            kind=kind,
+            initial={"dated": min(timezone.localdate(), cohort.starts_on)},
+        )
+        created: list[Order] = []
+
+        def run(data: dict[str, Any]) -> None:
+            created.append(
+                order_services.draft_order(
+                    cohort_id=cohort.pk,
+                    kind=kind,
+                    applications=data["applications"],
+                    dated=data["dated"],
+                    actor=services.Actor.staff(request.user),
+                    ground=data.get("ground", ""),
+                )
+            )
+
+        response = service_form_page(
+            self,
+            request,
+            form=form,
+            run=run,
+            done=gettext("The draft is ready: check it, then sign it."),
+            title=gettext("Order of %(kind)s: %(cohort)s")
+            % {"kind": Order.Kind(kind).label, "cohort": cohort.code},
+            subject=cohort,
+            back=reverse("admin:programs_cohort_change", args=[cohort.pk]),
+            submit_label=gettext("Draft the order"),
+            intro=gettext(
+                "Everyone who can be listed is ticked; the others show what keeps them out."
+            ),
+        )
+        if created:
+            response["Location"] = reverse(
+                "admin:enrollment_order_change", args=[created[0].pk]
+            )
+        return response
+
+    def step_view(self, request: HttpRequest, pk: int, step: str) -> HttpResponse:
+        order = get_object_or_404(Order, pk=pk)
+        if not self.has_change_permission(request, order) or step not in (
+            "sign",
+            "discard",
+        ):
+            raise PermissionDenied
+        actor = services.Actor.staff(request.user)
+        form = forms.Form(request.POST if request.method == "POST" else None)
+        if step == "sign":
+            response = service_form_page(
+                self,
+                request,
+                form=form,
+                run=lambda d: order_services.sign_order(order=order, actor=actor),
+                done=gettext("The order is signed; everyone listed has moved."),
+                title=gettext("Sign and carry out"),
+                subject=order,
+                back=reverse("admin:enrollment_order_change", args=[order.pk]),
+                submit_label=gettext("Sign and carry out"),
+                intro=gettext(
+                    "Everyone listed is checked again; the order gets its number and "
+                    "every application moves at once, or nothing changes."
+                ),
+            )
+            return response
+        response = service_form_page(
+            self,
+            request,
+            form=form,
+            run=lambda d: order_services.discard_draft(order=order),
+            done=gettext("The draft is discarded."),
+            title=gettext("Discard the draft"),
+            subject=order,
+            back=reverse("admin:enrollment_order_change", args=[order.pk]),
+            submit_label=gettext("Discard the draft"),
+        )
+        if response.status_code == 302:
+            response["Location"] = reverse("admin:enrollment_order_changelist")
+        return response
