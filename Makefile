@@ -87,7 +87,7 @@ messages: $(DEV) ## Update and compile the translation catalogs
 	$(PY) manage.py makemessages -l ru -l en --no-obsolete --ignore '$(VENV)/*' --ignore 'bench/*' --ignore 'tests/*' --ignore 'node_modules/*'
 	$(PY) manage.py compilemessages --ignore '$(VENV)/*'
 
-BENCHES := catalog_rps submissions changelist export reports load fault tasks backup_restore
+BENCHES := catalog_rps submissions changelist export reports load fault tasks backup_restore papers
 
 bench: install ## Every benchmark in full (PostgreSQL and Redis on loopback)
 	@for b in $(BENCHES); do $(PY) bench/$$b.py || exit 1; done

@@ -57,18 +57,17 @@ class DraftOrderForm(forms.Form):
             .order_by("applicant__last_name", "applicant__first_name")
         )
         today = timezone.localdate()
-        ready = []
+        reasons = {
+            a.pk: order_services.not_ready(kind, a, on=today) for a in field.queryset
+        }
 
         def label(application: Application) -> str:
-            reasons = order_services.not_ready(kind, application, on=today)
             name = f"{application.applicant.full_name} ({application.stream.name})"
-            if not reasons:
-                ready.append(application.pk)
-                return name
-            return f"{name}: {'; '.join(reasons)}"
+            why = reasons.get(application.pk)
+            return f"{name}: {'; '.join(why)}" if why else name
 
         field.label_from_instance = label  # type: ignore[attr-defined]
-        field.initial = ready
+        field.initial = [pk for pk, why in reasons.items() if not why]
         if kind != Order.Kind.EXPULSION:
             del self.fields["ground"]
 
@@ -203,8 +202,12 @@ class OrderAdmin(admin.ModelAdmin):
             form=form,
             run=run,
             done=gettext("The draft is ready: check it, then sign it."),
-            title=gettext("Order of %(kind)s: %(cohort)s")
-            % {"kind": Order.Kind(kind).label, "cohort": cohort.code},
+            title=(
+                gettext("Order of enrolment")
+                if kind == Order.Kind.ENROLMENT
+                else gettext("Order of expulsion")
+            )
+            + f": {cohort.code}",
             subject=cohort,
             back=reverse("admin:programs_cohort_change", args=[cohort.pk]),
             submit_label=gettext("Draft the order"),
