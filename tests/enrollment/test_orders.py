@@ -87,11 +87,11 @@ def ready(cohort, staff, *, pay=True, snils=None):
 def test_what_keeps_a_person_out_of_an_enrolment_order(cohort, staff):
     application, _party = prepared(cohort)
     reasons = not_ready(Order.Kind.ENROLMENT, application, on=TODAY)
-    assert "no signed contract checked by staff" in reasons
-    assert any(r.startswith("documents not checked") for r in reasons)
+    assert "нет подписанного договора, проверенного сотрудником" in reasons
+    assert any(r.startswith("документы не проверены") for r in reasons)
     assert not_ready(Order.Kind.ENROLMENT, ready(cohort, staff), on=TODAY) == []
     late = cohort.starts_on + datetime.timedelta(days=1)
-    assert "the order is dated after the group starts" in not_ready(
+    assert "приказ датирован позже начала занятий" in not_ready(
         Order.Kind.ENROLMENT, ready(cohort, staff), on=late
     )
 
@@ -167,7 +167,7 @@ def test_an_overdue_payment_keeps_a_person_out(cohort, staff):
     reasons = not_ready(
         Order.Kind.ENROLMENT, application, on=due + datetime.timedelta(days=1)
     )
-    assert "a payment under the contract is overdue" in reasons
+    assert "просрочена оплата по договору" in reasons
     assert not_ready(Order.Kind.ENROLMENT, application, on=due) == []
 
 
