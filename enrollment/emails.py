@@ -198,7 +198,11 @@ def send_reminder(
         )
 
 
-def _send_about_contract(contract_id: int, subject: Any, template: str) -> None:
+def _send_about_contract(
+    contract_id: int, subject: Any, template: str, *, key: str | None = None
+) -> bool:
+    """An e-mail about a contract to its applicant (and a minor's
+    representative); once per ``key`` (by default, per step of the contract)."""
     from .models import Contract
 
     contract = Contract.objects.select_related("application__applicant").get(
@@ -213,13 +217,15 @@ def _send_about_contract(contract_id: int, subject: Any, template: str) -> None:
             "COPP_NAME": settings.COPP_NAME,
             "COPP_PHONE": settings.COPP_PHONE,
         }
-        _send(
+        sent = _send(
             str(subject),
             template,
             context,
             _recipients(application.applicant),
-            key=f"contract-{contract.pk}-{contract.state}-{contract.audit.count()}",
+            key=key
+            or f"contract-{contract.pk}-{contract.state}-{contract.audit.count()}",
         )
+    return sent is not None
 
 
 def send_contract_ready(contract_id: int) -> None:
@@ -242,27 +248,9 @@ def send_contract_returned(contract_id: int) -> None:
 
 def send_payment_overdue(contract_id: int, *, key: str) -> bool:
     """Remind the customer of a payment past its date; once per ``key``."""
-    from .models import Contract
-
-    contract = Contract.objects.select_related("application__applicant").get(
-        pk=contract_id
+    return _send_about_contract(
+        contract_id,
+        _("A payment for your training is overdue"),
+        "enrollment/email/payment_overdue",
+        key=key,
     )
-    application = contract.application
-    with translation.override(application.language):
-        context = {
-            "applicant": application.applicant,
-            "contract": contract,
-            "link": absolute_url(application.get_absolute_url()),
-            "COPP_NAME": settings.COPP_NAME,
-            "COPP_PHONE": settings.COPP_PHONE,
-        }
-        return (
-            _send(
-                str(_("A payment for your training is overdue")),
-                "enrollment/email/payment_overdue",
-                context,
-                _recipients(application.applicant),
-                key=key,
-            )
-            is not None
-        )

@@ -14,6 +14,7 @@ from django.db import transaction
 from pypdf import PdfReader
 
 from core.russian import Case, full_name_in_case, plural, rubles_in_words
+from demo.centre import DEMO_CENTRE
 from enrollment import services
 from enrollment.models import Contract, ContractKind, ContractState, PaperCounter
 from enrollment.services.contracts import (
@@ -34,31 +35,8 @@ pytestmark = pytest.mark.django_db
 
 State = ContractState
 
-CENTRE = {
-    "full_name": "Государственное автономное учреждение «Центр опережающей "
-    "профессиональной подготовки Энской области»",
-    "short_name": "ЦОПП Энской области",
-    "address": "г. Энск, ул. Заводская, д. 1",
-    "phone": "+7 (800) 000-00-00",
-    "email": "info@copp.example",
-    "inn": "7707083893",
-    "kpp": "773601001",
-    "ogrn": "1027700132195",
-    "bank_name": "ПАО Сбербанк",
-    "bik": "044525225",
-    "account": "4070 2810 9380 0000 0001",
-    "correspondent_account": "30101810400000000225",
-    "licence_number": "Л035-01234-77/00123456",
-    "licence_date": datetime.date(2021, 3, 15),
-    "licence_issuer": "Министерством образования Энской области",
-    "signatory_last_name": "Петрова",
-    "signatory_first_name": "Анна",
-    "signatory_patronymic": "Сергеевна",
-    "signatory_sex": "female",
-    "signatory_position": "директор",
-    "signatory_position_genitive": "директора",
-    "signatory_authority": "Устава",
-}
+# The demo centre's details, with the account typed as people type it.
+CENTRE = {**DEMO_CENTRE, "account": "4070 2810 9380 0000 0001"}
 
 
 @pytest.fixture
