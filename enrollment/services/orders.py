@@ -25,6 +25,7 @@ from .. import papers
 from ..models import (
     Application,
     ApplicationStatus,
+    Contract,
     ContractState,
     Order,
     OrderLine,
@@ -210,11 +211,17 @@ def _order_context(order: Order, centre: Centre, listed: list[Application]) -> d
     program = order.cohort.program
     level, name_of_kind = SUBJECT[ProgramKind(program.kind)]
     people = []
+    contracts = {
+        c.application_id: c
+        for c in Contract.objects.filter(
+            application__in=listed, state=ContractState.CHECKED
+        )
+    }
     for a in sorted(
         listed, key=lambda a: (a.applicant.last_name, a.applicant.first_name)
     ):
         p = a.applicant
-        contract = a.contracts.filter(state=ContractState.CHECKED).first()
+        contract = contracts.get(a.pk)
         people.append(
             {
                 "name": full_name_in_case(
