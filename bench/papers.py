@@ -39,10 +39,12 @@ def main() -> None:
 
     from enrollment.models import Contract, PaperCounter
     from enrollment.services import Actor
-    from enrollment.services.contracts import (
+    from enrollment.services.contract_terms import (
         CONTRACT_STATUSES,
         Party,
         default_party,
+    )
+    from enrollment.services.contracts import (
         prepare_contract,
     )
     from programs.models import CENTRE_PK, Centre

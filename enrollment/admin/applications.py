@@ -41,7 +41,7 @@ from ..models import (
     Employment,
     Note,
 )
-from ..services.contracts import CONTRACT_STATUSES
+from ..services.contract_terms import CONTRACT_STATUSES
 from .actions import STAFF_ACTIONS, bulk_action_for, report, run_staff_action
 from .exports import EXPORT_PERMISSIONS, export_applications, listed_applications
 from .inlines import (

@@ -29,8 +29,9 @@ from ..forms.contracts import (
     SignedCheckForm,
     SignedUploadForm,
 )
-from ..models import Application, Contract, ContractState, Invoice
+from ..models import Application, Contract, ContractKind, ContractState, Invoice
 from ..papers import contract_download, paper_download
+from ..services import contract_terms
 from ..services import contracts as contract_services
 from ..services import payments as payment_services
 from ..services.payments import PAYABLE_STATES
@@ -239,9 +240,9 @@ class ContractAdmin(admin.ModelAdmin):
         )
         if not self.has_change_permission(request):
             raise PermissionDenied
-        kind = contract_services.contract_kind(application)
+        kind = contract_terms.contract_kind(application)
         initial = {
-            **contract_services.default_party(application).__dict__,
+            **contract_terms.default_party(application).__dict__,
             "price": application.cohort.program.price,
             "instalments": 1,
         }
@@ -273,8 +274,7 @@ class ContractAdmin(admin.ModelAdmin):
                 "{} — {}. {}",
                 application.applicant.full_name,
                 application.stream.name,
-                gettext("Contract: %(kind)s.")
-                % {"kind": contract_services.ContractKind(kind).label},
+                gettext("Contract: %(kind)s.") % {"kind": ContractKind(kind).label},
             ),
             submit_label=gettext("Prepare"),
         )
@@ -346,7 +346,7 @@ class ContractAdmin(admin.ModelAdmin):
             )
             done = gettext("The contract is cancelled; its number stays used.")
         else:
-            party = contract_services.party_of(contract)
+            party = contract_terms.party_of(contract)
             form = ContractForm(
                 data,
                 initial={

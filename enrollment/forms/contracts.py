@@ -10,7 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ..models import ContractKind
-from ..services.contracts import MAX_INSTALMENTS, Party
+from ..services.contract_terms import MAX_INSTALMENTS, Party
 from .office import HistoryReasonForm
 
 SEX_CHOICES = [("", "—"), ("male", _("male")), ("female", _("female"))]

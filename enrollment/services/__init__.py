@@ -13,7 +13,10 @@
 - ``privacy``: consents withdrawn, personal data exported and anonymised;
 - ``figures``: the daily intake figures the reports sum;
 - ``contracts``: contracts prepared, sent, signed, checked, corrected, cancelled
-  (used as ``services.contracts``);
+  (used as ``services.contracts``), and ``contract_terms``: who signs, the
+  customer's details, the schedule, what the paper prints;
+- ``payments``: invoices, payments and refunds; ``orders``: orders of
+  enrolment and expulsion;
 - ``numbering``: the numbers of the centre's papers, per year without gaps.
 """
 

@@ -32,7 +32,7 @@ from ..models import (
     PaperCounter,
 )
 from ..selectors import document_checklist, payment_status
-from .contracts import SUBJECT, ru_date
+from .contract_terms import SUBJECT, ru_date
 from .numbering import next_number
 from .seats import lock_application, lock_cohort, settle
 from .status import Actor, change_status

@@ -20,7 +20,8 @@ from core.russian import money, rubles_in_words
 from .. import emails, papers
 from ..models import Contract, ContractState, Invoice, PaperCounter, Payment
 from ..selectors import payment_status
-from .contracts import lock_contract, ru_date
+from .contract_terms import ru_date
+from .contracts import lock_contract
 from .numbering import next_number
 from .status import Actor
 

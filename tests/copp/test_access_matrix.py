@@ -28,9 +28,8 @@ from django.urls import reverse
 from copp import roles
 from enrollment.models import StatusChange
 from enrollment.services import Actor
+from enrollment.services.contract_terms import Party, default_party
 from enrollment.services.contracts import (
-    Party,
-    default_party,
     prepare_contract,
     send_contract,
 )

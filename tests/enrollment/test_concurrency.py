@@ -279,7 +279,8 @@ def test_fifty_contracts_from_ten_threads_are_numbered_without_gaps(
     from decimal import Decimal
 
     from enrollment.models import Contract
-    from enrollment.services.contracts import Party, default_party, prepare_contract
+    from enrollment.services.contract_terms import Party, default_party
+    from enrollment.services.contracts import prepare_contract
     from programs.services import update_centre
     from tests.enrollment.test_contracts import CENTRE
 

@@ -17,8 +17,8 @@ from core.russian import Case, full_name_in_case, plural, rubles_in_words
 from demo.centre import DEMO_CENTRE
 from enrollment import services
 from enrollment.models import Contract, ContractKind, ContractState, PaperCounter
+from enrollment.services.contract_terms import Party, default_party
 from enrollment.services.contracts import (
-    Party,
     cancel_contract,
     check_signed_contract,
     correct_contract,
@@ -74,8 +74,6 @@ def text_of(contract: Contract) -> str:
 
 def prepared(cohort=None, *, stream_code="personal", party=None, **data):
     application = submit(cohort or paid_group(), stream_code=stream_code, **data)
-    from enrollment.services.contracts import default_party
-
     base = default_party(application)
     extra = party or {}
     filled = {k: v for k, v in adult().__dict__.items() if v}
