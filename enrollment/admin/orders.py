@@ -22,6 +22,7 @@ from core.numbers import parse_int
 from programs.models import Cohort
 
 from .. import services
+from ..forms.contracts import SignedUploadForm
 from ..models import Application, ApplicationStatus, Order
 from ..papers import paper_download
 from ..services import orders as order_services
@@ -124,16 +125,11 @@ class OrderAdmin(admin.ModelAdmin):
     def paper(self, order: Order) -> str:
         if not order.pdf:
             return gettext("Printed when signed.")
-        return format_html_join(
-            "",
-            '<a href="{}">{}</a>',
-            [
-                (
-                    reverse("admin:enrollment_order_file", args=[order.pk]),
-                    gettext("Download"),
-                )
-            ],
-        )
+        url = reverse("admin:enrollment_order_file", args=[order.pk])
+        links = [(url, gettext("Download"))]
+        if order.signed_scan:
+            links.append((f"{url}?signed=1", gettext("Signed scan")))
+        return format_html_join(" · ", '<a href="{}">{}</a>', links)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -162,12 +158,17 @@ class OrderAdmin(admin.ModelAdmin):
                 ("sign", gettext("Sign and carry out")),
                 ("discard", gettext("Discard the draft")),
             ]
+        elif order is not None and not order.signed_scan:
+            extra["steps"] = [("scan", gettext("Attach the signed scan"))]
         return super().change_view(request, object_id, form_url, extra_context=extra)
 
     def file_view(self, request: HttpRequest, pk: int) -> FileResponse:
         if not self.has_view_permission(request):
             raise PermissionDenied
-        return paper_download(get_object_or_404(Order, pk=pk).pdf)
+        order = get_object_or_404(Order, pk=pk)
+        if request.GET.get("signed"):
+            return paper_download(order.signed_scan, attachment=True)
+        return paper_download(order.pdf)
 
     def draft_view(self, request: HttpRequest) -> HttpResponse:
         if not self.has_change_permission(request):
@@ -226,10 +227,29 @@ class OrderAdmin(admin.ModelAdmin):
         if not self.has_change_permission(request, order) or step not in (
             "sign",
             "discard",
+            "scan",
         ):
             raise PermissionDenied
         actor = services.Actor.staff(request.user)
         form = forms.Form(request.POST if request.method == "POST" else None)
+        if step == "scan":
+            upload = SignedUploadForm(
+                request.POST if request.method == "POST" else None,
+                request.FILES if request.method == "POST" else None,
+            )
+            return service_form_page(
+                self,
+                request,
+                form=upload,
+                run=lambda d: order_services.attach_signed_scan(
+                    order=order, upload=d["file"], actor=actor
+                ),
+                done=gettext("The signed scan is kept with the order."),
+                title=gettext("Attach the signed scan"),
+                subject=order,
+                back=reverse("admin:enrollment_order_change", args=[order.pk]),
+                submit_label=gettext("Attach the signed scan"),
+            )
         if step == "sign":
             response = service_form_page(
                 self,

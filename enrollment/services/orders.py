@@ -13,11 +13,13 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.history import audit_as
 from core.russian import Case, full_name_in_case
 from programs.models import CENTRE_PK, Centre, ProgramKind
 
@@ -33,6 +35,7 @@ from ..models import (
 )
 from ..selectors import document_checklist, payment_status
 from .contract_terms import SUBJECT, ru_date
+from .files import check_file
 from .numbering import next_number
 from .seats import lock_application, lock_cohort, settle
 from .status import Actor, change_status
@@ -261,3 +264,31 @@ def _order_context(order: Order, centre: Centre, listed: list[Application]) -> d
         },
         "people": people,
     }
+
+
+def attach_signed_scan(*, order: Order, upload: UploadedFile, actor: Actor) -> Order:
+    """Keep the scan of a signed order with its signature; once.
+
+    Raises ValidationError for a draft, a scan already kept, or a file that is
+    not a PDF or a picture.
+    """
+    kind = check_file(upload)
+    with transaction.atomic(durable=True):
+        order = Order.objects.select_for_update().get(pk=order.pk)
+        if order.state != Order.State.SIGNED:
+            raise ValidationError(
+                _("Only a signed order has a signed scan."), code="not_signed"
+            )
+        if order.signed_scan:
+            raise ValidationError(
+                _("The signed scan of this order is already kept."), code="has_scan"
+            )
+        extension = {"image/jpeg": ".jpg", "image/png": ".png"}.get(kind, ".pdf")
+        order.signed_scan.save(
+            f"order-{order.year}-{order.number:04d}-signed{extension}",
+            ContentFile(upload.read()),
+            save=False,
+        )
+        audit_as(order, actor.user, str(_("signed scan kept")))
+        order.save(update_fields=["signed_scan"])
+    return order

@@ -269,3 +269,24 @@ def test_staff_draft_and_sign_an_order_from_the_groups_page(
     assert good.status == S.ENROLLED
     download = admin_client.get(reverse("admin:enrollment_order_file", args=[order.pk]))
     assert b"".join(download.streaming_content).startswith(b"%PDF")
+
+
+def test_a_signed_orders_scan_is_kept_once(cohort, staff):
+    from enrollment.services.orders import attach_signed_scan
+
+    order = draft_order(
+        cohort_id=cohort.pk,
+        kind=Order.Kind.ENROLMENT,
+        applications=[ready(cohort, staff)],
+        dated=TODAY,
+        actor=staff,
+    )
+    with pytest.raises(ValidationError) as error:
+        attach_signed_scan(order=order, upload=pdf_file(), actor=staff)
+    assert error.value.code == "not_signed"
+    sign_order(order=order, actor=staff)
+    order = attach_signed_scan(order=order, upload=pdf_file(), actor=staff)
+    assert order.signed_scan.name.endswith("-signed.pdf")
+    with pytest.raises(ValidationError) as error:
+        attach_signed_scan(order=order, upload=pdf_file(), actor=staff)
+    assert error.value.code == "has_scan"
