@@ -11,22 +11,25 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .. import services
 from ..forms import (
-    CompletionForm,
-    ExpelForm,
     MessageForm,
     ReasonForm,
 )
 from ..models import (
     Application,
     ApplicationStatus,
+    Order,
 )
+from ..services.orders import CANDIDATES, not_ready
 
 S = ApplicationStatus
 
@@ -37,6 +40,12 @@ class StaffAction:
     run: Callable[[Application, services.Actor, forms.Form | None, int], object]
     from_statuses: tuple[str, ...] | None = None  # None: any status
     form: type[forms.Form] | None = None
+    # An order moves these: the action opens the order's draft for the group.
+    order_kind: str = ""
+
+
+def _by_order(*args: object) -> object:
+    raise AssertionError("an order's action is carried out by signing the order")
 
 
 STAFF_ACTIONS: dict[str, StaffAction] = {
@@ -53,9 +62,10 @@ STAFF_ACTIONS: dict[str, StaffAction] = {
         (S.SUBMITTED, S.IN_REVIEW),
     ),
     "enrol": StaffAction(
-        _("Enrol"),
-        lambda a, actor, form, i: services.enrol(application=a, actor=actor),
+        _("Order of enrolment"),
+        _by_order,
         (S.OFFERED,),
+        order_kind=Order.Kind.ENROLMENT,
     ),
     "start_studies": StaffAction(
         _("Start studies"),
@@ -63,23 +73,16 @@ STAFF_ACTIONS: dict[str, StaffAction] = {
         (S.ENROLLED,),
     ),
     "complete": StaffAction(
-        _("Mark completed and record the document"),
-        lambda a, actor, form, i: services.complete_studies(
-            application=a, actor=actor, document=form.issued_document(i)
-        ),
+        _("Order of completion and issue of documents"),
+        _by_order,
         (S.STUDYING,),
-        CompletionForm,
+        order_kind=Order.Kind.COMPLETION,
     ),
     "expel": StaffAction(
-        _("Expel"),
-        lambda a, actor, form, i: services.expel(
-            application=a,
-            actor=actor,
-            reason=form.cleaned_data["reason"],
-            certificate=form.certificate(),
-        ),
+        _("Order of expulsion"),
+        _by_order,
         (S.ENROLLED, S.STUDYING),
-        ExpelForm,
+        order_kind=Order.Kind.EXPULSION,
     ),
     "return_to_waitlist": StaffAction(
         _("Return to the waiting list"),
@@ -150,6 +153,41 @@ def report(request: HttpRequest, done: list[str], failed: list[str]) -> None:
         )
 
 
+def order_draft_redirect(
+    request: HttpRequest, kind: str, applications: list[Application]
+) -> HttpResponse | None:
+    """Open the draft of an order of ``kind`` for the group of
+    ``applications``, with them ticked; an order is for one group. Those the
+    order cannot list are reported with the reason."""
+    today = timezone.localdate()
+    unfit = [a for a in applications if a.status not in CANDIDATES[kind]]
+    if unfit:
+        report(
+            request,
+            [],
+            [
+                f"{a.applicant.full_name} ({a.cohort.code}): "
+                + "; ".join(not_ready(kind, a, on=today))
+                for a in unfit
+            ],
+        )
+    applications = [a for a in applications if a not in unfit]
+    if not applications:
+        return None
+    groups = {a.cohort_id for a in applications}
+    if len(groups) != 1:
+        messages.error(
+            request,
+            gettext("An order is for one group: choose the people of one group."),
+        )
+        return None
+    query = urlencode(
+        [("cohort", groups.pop()), ("kind", kind)]
+        + [("application", a.pk) for a in applications]
+    )
+    return HttpResponseRedirect(f"{reverse('admin:enrollment_order_draft')}?{query}")
+
+
 def bulk_action_for(name: str):
     action = STAFF_ACTIONS[name]
 
@@ -161,6 +199,8 @@ def bulk_action_for(name: str):
                 "applicant__last_name", "applicant__first_name", "pk"
             )
         )
+        if action.order_kind:
+            return order_draft_redirect(request, action.order_kind, applications)
         form = None
         if action.form is not None:
             form = action.form(request.POST if "apply" in request.POST else None)

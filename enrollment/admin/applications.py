@@ -42,7 +42,13 @@ from ..models import (
     Note,
 )
 from ..services.contract_terms import CONTRACT_STATUSES
-from .actions import STAFF_ACTIONS, bulk_action_for, report, run_staff_action
+from .actions import (
+    STAFF_ACTIONS,
+    bulk_action_for,
+    order_draft_redirect,
+    report,
+    run_staff_action,
+)
 from .exports import EXPORT_PERMISSIONS, export_applications, listed_applications
 from .inlines import (
     CompletionInline,
@@ -382,6 +388,9 @@ class ApplicationAdmin(SimpleHistoryAdmin):
         application = self._application_or_404(request, pk)
         back = reverse("admin:enrollment_application_change", args=[pk])
         action = STAFF_ACTIONS[name]
+        if action.order_kind:
+            opened = order_draft_redirect(request, action.order_kind, [application])
+            return opened or HttpResponseRedirect(back)
         form = None
         if request.method == "POST":
             if action.form is not None:

@@ -4,16 +4,18 @@ read-only otherwise."""
 
 from __future__ import annotations
 
+import contextlib
+import datetime
 from typing import Any
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -23,19 +25,21 @@ from programs.models import Cohort
 
 from .. import services
 from ..forms.contracts import SignedUploadForm
+from ..forms.office import DocumentNumberingForm
 from ..models import Application, ApplicationStatus, Order
 from ..papers import paper_download
 from ..services import orders as order_services
 
 S = ApplicationStatus
-# Who an order of each kind may list.
-CANDIDATES = {
-    Order.Kind.ENROLMENT: (S.OFFERED,),
-    Order.Kind.EXPULSION: (S.ENROLLED, S.STUDYING),
+CANDIDATES = order_services.CANDIDATES
+TITLES = {
+    Order.Kind.ENROLMENT: _("Order of enrolment"),
+    Order.Kind.EXPULSION: _("Order of expulsion"),
+    Order.Kind.COMPLETION: _("Order of completion and issue of documents"),
 }
 
 
-class DraftOrderForm(forms.Form):
+class DraftOrderForm(DocumentNumberingForm):
     dated = forms.DateField(
         label=_("Date of the order"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -48,18 +52,33 @@ class DraftOrderForm(forms.Form):
         queryset=Application.objects.none(),
         widget=forms.CheckboxSelectMultiple,
     )
+    field_order = ["dated", "ground", "applications"]
 
-    def __init__(self, *args: Any, cohort: Cohort, kind: str, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        cohort: Cohort,
+        kind: str,
+        chosen: set[int] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        if kind != Order.Kind.COMPLETION:
+            for name in self.numbering_fields:
+                del self.fields[name]
         field = self.fields["applications"]
         field.queryset = (
             Application.objects.filter(cohort=cohort, status__in=CANDIDATES[kind])
             .select_related("applicant", "stream", "cohort")
             .order_by("applicant__last_name", "applicant__first_name")
         )
-        today = timezone.localdate()
+        on = self.initial["dated"]
+        if self.is_bound:
+            # Readiness as of the date typed, when it is a date.
+            with contextlib.suppress(ValidationError):
+                on = self.fields["dated"].clean(self.data.get("dated"))
         reasons = {
-            a.pk: order_services.not_ready(kind, a, on=today) for a in field.queryset
+            a.pk: order_services.not_ready(kind, a, on=on) for a in field.queryset
         }
 
         def label(application: Application) -> str:
@@ -68,9 +87,30 @@ class DraftOrderForm(forms.Form):
             return f"{name}: {'; '.join(why)}" if why else name
 
         field.label_from_instance = label  # type: ignore[attr-defined]
-        field.initial = [pk for pk, why in reasons.items() if not why]
+        field.initial = [
+            pk
+            for pk, why in reasons.items()
+            if not why and (chosen is None or pk in chosen)
+        ]
         if kind != Order.Kind.EXPULSION:
             del self.fields["ground"]
+
+
+def default_date(kind: str, cohort: Cohort) -> datetime.date:
+    """Today, within what an order of ``kind`` may be dated for ``cohort``."""
+    today = timezone.localdate()
+    if kind == Order.Kind.ENROLMENT:
+        return min(today, cohort.starts_on)
+    if kind == Order.Kind.COMPLETION:
+        return max(min(today, cohort.ends_on), cohort.starts_on)
+    return today
+
+
+class ReplaceOrderForm(forms.Form):
+    dated = forms.DateField(
+        label=_("Date of the new order"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
 
 
 @admin.register(Order)
@@ -93,6 +133,7 @@ class OrderAdmin(admin.ModelAdmin):
         "signed_at",
         "signed_by",
         "replaces",
+        "replacement",
     ]
     readonly_fields = fields
 
@@ -103,6 +144,17 @@ class OrderAdmin(admin.ModelAdmin):
     @admin.display(description=_("number"))
     def display_number(self, order: Order) -> str:
         return order.display_number or "—"
+
+    @admin.display(description=_("replaced by"))
+    def replacement(self, order: Order) -> str:
+        new = Order.objects.filter(replaces=order).first()
+        if new is None:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:enrollment_order_change", args=[new.pk]),
+            new,
+        )
 
     @admin.display(description=_("people"))
     def listed(self, order: Order) -> str:
@@ -158,8 +210,15 @@ class OrderAdmin(admin.ModelAdmin):
                 ("sign", gettext("Sign and carry out")),
                 ("discard", gettext("Discard the draft")),
             ]
-        elif order is not None and not order.signed_scan:
-            extra["steps"] = [("scan", gettext("Attach the signed scan"))]
+        elif order is not None and order.state == Order.State.SIGNED:
+            extra["steps"] = [
+                *(
+                    []
+                    if order.signed_scan
+                    else [("scan", gettext("Attach the signed scan"))]
+                ),
+                ("replace", gettext("Replace by a new order")),
+            ]
         return super().change_view(request, object_id, form_url, extra_context=extra)
 
     def file_view(self, request: HttpRequest, pk: int) -> FileResponse:
@@ -177,11 +236,17 @@ class OrderAdmin(admin.ModelAdmin):
         kind = request.GET.get("kind", Order.Kind.ENROLMENT)
         if kind not in CANDIDATES:
             raise PermissionDenied
+        chosen = {
+            pk
+            for value in request.GET.getlist("application")
+            if (pk := parse_int(value))
+        }
         form = DraftOrderForm(
             request.POST if request.method == "POST" else None,
             cohort=cohort,
             kind=kind,
-            initial={"dated": min(timezone.localdate(), cohort.starts_on)},
+            chosen=chosen or None,
+            initial={"dated": default_date(kind, cohort)},
         )
         created: list[Order] = []
 
@@ -194,6 +259,7 @@ class OrderAdmin(admin.ModelAdmin):
                     dated=data["dated"],
                     actor=services.Actor.staff(request.user),
                     ground=data.get("ground", ""),
+                    numbering=form.numbering(),
                 )
             )
 
@@ -203,12 +269,7 @@ class OrderAdmin(admin.ModelAdmin):
             form=form,
             run=run,
             done=gettext("The draft is ready: check it, then sign it."),
-            title=(
-                gettext("Order of enrolment")
-                if kind == Order.Kind.ENROLMENT
-                else gettext("Order of expulsion")
-            )
-            + f": {cohort.code}",
+            title=f"{TITLES[kind]}: {cohort.code}",
             subject=cohort,
             back=reverse("admin:programs_cohort_change", args=[cohort.pk]),
             submit_label=gettext("Draft the order"),
@@ -228,9 +289,12 @@ class OrderAdmin(admin.ModelAdmin):
             "sign",
             "discard",
             "scan",
+            "replace",
         ):
             raise PermissionDenied
         actor = services.Actor.staff(request.user)
+        if step == "replace":
+            return self._replace(request, order, actor)
         form = forms.Form(request.POST if request.method == "POST" else None)
         if step == "scan":
             upload = SignedUploadForm(
@@ -280,4 +344,38 @@ class OrderAdmin(admin.ModelAdmin):
         )
         if response.status_code == 302:
             response["Location"] = reverse("admin:enrollment_order_changelist")
+        return response
+
+    def _replace(
+        self, request: HttpRequest, order: Order, actor: services.Actor
+    ) -> HttpResponse:
+        created: list[Order] = []
+        form = ReplaceOrderForm(
+            request.POST if request.method == "POST" else None,
+            initial={"dated": timezone.localdate()},
+        )
+        response = service_form_page(
+            self,
+            request,
+            form=form,
+            run=lambda d: created.append(
+                order_services.draft_replacement(
+                    order=order, dated=d["dated"], actor=actor
+                )
+            ),
+            done=gettext("The replacement is drafted: check it, then sign it."),
+            title=gettext("Replace by a new order"),
+            subject=order,
+            back=reverse("admin:enrollment_order_change", args=[order.pk]),
+            submit_label=gettext("Draft the replacement"),
+            intro=gettext(
+                "The new order lists the same people and moves nobody; once it is "
+                "signed, this one is kept, marked replaced. To list someone else, "
+                "draft a new order; to take someone out, an order of expulsion."
+            ),
+        )
+        if created:
+            response["Location"] = reverse(
+                "admin:enrollment_order_change", args=[created[0].pk]
+            )
         return response

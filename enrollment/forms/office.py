@@ -12,6 +12,7 @@ from programs.models import Cohort, FundingSource
 from .. import services
 from ..models import Applicant, Application, Duplicate
 from ..seats import count_seats
+from ..services.orders import Numbering
 from ..services.people import CORRECTABLE
 
 # Registration and blank numbers run up from the first one typed; the columns
@@ -46,12 +47,10 @@ class MessageForm(forms.Form):
     text = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 6}))
 
 
-class CompletionForm(forms.Form):
-    """Data of the documents issued to a batch of learners, numbered in order."""
+class DocumentNumberingForm(forms.Form):
+    """How the documents of an order of completion are numbered: from the
+    first numbers given, in the alphabetical order of the people."""
 
-    issued_on = DateField(
-        label=_("Date of issue"), widget=forms.DateInput(attrs={"type": "date"})
-    )
     first_registration_number = forms.IntegerField(
         label=_("Registration number of the first document"),
         min_value=1,
@@ -78,46 +77,24 @@ class CompletionForm(forms.Form):
         required=False,
         help_text=_("Leave empty to use the program's qualification."),
     )
-
-    def issued_document(self, index: int) -> services.IssuedDocument:
-        data = self.cleaned_data
-        blank = data.get("first_blank_number")
-        return services.IssuedDocument(
-            registration_number=f"{data.get('registration_prefix') or ''}"
-            f"{data['first_registration_number'] + index}",
-            issued_on=data["issued_on"],
-            blank_series=data.get("blank_series") or "",
-            blank_number=str(blank + index) if blank else "",
-            qualification=data.get("qualification") or "",
-        )
-
-
-class ExpelForm(ReasonForm):
-    certificate_number = forms.CharField(
-        label=_("Registration number of the certificate of study"),
-        max_length=50,
-        required=False,
-        help_text=_("Fill in when a “справка об обучении” is issued."),
-    )
-    certificate_issued_on = DateField(
-        label=_("Date of issue"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+    numbering_fields = (
+        "first_registration_number",
+        "registration_prefix",
+        "blank_series",
+        "first_blank_number",
+        "qualification",
     )
 
-    def clean(self) -> dict:
-        data = super().clean()
-        if data.get("certificate_number") and not data.get("certificate_issued_on"):
-            self.add_error("certificate_issued_on", _("Give the date of issue."))
-        return data
-
-    def certificate(self) -> services.IssuedDocument | None:
+    def numbering(self) -> Numbering | None:
         data = self.cleaned_data
-        if not data.get("certificate_number"):
+        if data.get("first_registration_number") is None:
             return None
-        return services.IssuedDocument(
-            registration_number=data["certificate_number"],
-            issued_on=data["certificate_issued_on"],
+        return Numbering(
+            first_registration_number=data["first_registration_number"],
+            registration_prefix=data.get("registration_prefix") or "",
+            blank_series=data.get("blank_series") or "",
+            first_blank_number=data.get("first_blank_number"),
+            qualification=data.get("qualification") or "",
         )
 
 

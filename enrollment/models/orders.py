@@ -1,4 +1,5 @@
-"""Orders (приказы) that change learners' statuses: enrolment and expulsion.
+"""Orders (приказы) that change learners' statuses: enrolment, expulsion, and
+completion with the documents issued.
 
 A draft lists the applications; signing numbers it, prints it and moves every
 listed application in one transaction. A signed order is never deleted: a
@@ -25,6 +26,7 @@ class Order(models.Model):
     class Kind(models.TextChoices):
         ENROLMENT = "enrolment", _("enrolment")
         EXPULSION = "expulsion", _("expulsion")
+        COMPLETION = "completion", _("completion and issue of documents")
 
     class Ground(models.TextChoices):
         REQUEST = "request", _("at the learner's request")
@@ -134,6 +136,13 @@ class OrderLine(models.Model):
         related_name="order_lines",
         verbose_name=_("application"),
     )
+    # An order of completion: the document each person is issued.
+    registration_number = models.CharField(
+        _("registration number"), max_length=50, blank=True
+    )
+    blank_series = models.CharField(_("blank series"), max_length=20, blank=True)
+    blank_number = models.CharField(_("blank number"), max_length=30, blank=True)
+    qualification = models.CharField(_("qualification"), max_length=255, blank=True)
 
     class Meta:
         ordering = ["application__applicant__last_name", "pk"]

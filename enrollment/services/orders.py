@@ -1,42 +1,46 @@
-"""Orders of enrolment and expulsion: drafted for a group from the applications
-ready for them, signed (numbered per year without gaps, printed, and every
-listed application moved in one transaction), replaced but never deleted.
+"""Orders of enrolment, of expulsion, and of completion with the documents
+issued: drafted for a group from the applications ready for them, signed
+(numbered per year without gaps, printed, and every listed application moved
+in one transaction), replaced but never deleted.
 
 Signing checks every person again under the locks: if one is not ready, the
-order is refused with each person's reason and nothing changes.
+order is refused with each person's reason and nothing changes. A replacement
+lists the same people as the order it replaces and moves nobody: it corrects
+the paper (its date, its ground), and the order it replaces is kept, marked
+replaced.
 """
 
 from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.history import audit_as
-from core.russian import Case, full_name_in_case
-from programs.models import CENTRE_PK, Centre, ProgramKind
+from programs.models import CENTRE_PK, Centre
 
 from .. import papers
 from ..models import (
     Application,
     ApplicationStatus,
-    Contract,
+    Completion,
     ContractState,
     Order,
     OrderLine,
     PaperCounter,
 )
 from ..selectors import document_checklist, payment_status
-from .contract_terms import SUBJECT, ru_date
 from .files import check_file
 from .numbering import next_number
+from .order_paper import order_context
 from .seats import lock_application, lock_cohort, settle
 from .status import Actor, change_status
 
@@ -45,10 +49,13 @@ S = ApplicationStatus
 MOVES: dict[str, str] = {
     Order.Kind.ENROLMENT: S.ENROLLED,
     Order.Kind.EXPULSION: S.EXPELLED,
+    Order.Kind.COMPLETION: S.COMPLETED,
 }
-GROUND_TEXT: dict[str, str] = {
-    Order.Ground.REQUEST: "по собственному желанию (заявление обучающегося)",
-    Order.Ground.FAILURE: "в связи с невыполнением учебного плана",
+# Who an order of each kind may list.
+CANDIDATES: dict[str, tuple[str, ...]] = {
+    Order.Kind.ENROLMENT: (S.OFFERED,),
+    Order.Kind.EXPULSION: (S.ENROLLED, S.STUDYING),
+    Order.Kind.COMPLETION: (S.STUDYING,),
 }
 
 
@@ -59,9 +66,11 @@ def not_ready(
     ``on``; an empty list when it can."""
     reasons: list[str] = []
     if order_kind == Order.Kind.EXPULSION:
-        if application.status not in (S.ENROLLED, S.STUDYING):
+        if application.status not in CANDIDATES[order_kind]:
             reasons.append(gettext("not a learner of the group"))
         return reasons
+    if order_kind == Order.Kind.COMPLETION:
+        return _not_ready_to_complete(application, on=on)
     if application.status != S.OFFERED or application.offer_has_expired():
         reasons.append(gettext("holds no seat offer"))
     if not application.applicant.snils:
@@ -86,6 +95,87 @@ def not_ready(
     return reasons
 
 
+def _not_ready_to_complete(application: Application, *, on: datetime.date) -> list[str]:
+    reasons: list[str] = []
+    if application.status != S.STUDYING:
+        reasons.append(gettext("not studying in the group"))
+    if not application.applicant.snils:
+        reasons.append(gettext("no СНИЛС"))
+    if application.stream.requires_contract:
+        contract = application.contracts.filter(state=ContractState.CHECKED).first()
+        if contract is None:
+            reasons.append(gettext("no signed contract checked by staff"))
+        elif payment_status(contract, on).state not in ("paid", "free"):
+            reasons.append(gettext("the contract is not paid in full"))
+    if on < application.cohort.starts_on:
+        reasons.append(gettext("the order is dated before the group starts"))
+    return reasons
+
+
+@dataclass(frozen=True)
+class Numbering:
+    """How the documents of an order of completion are numbered: in the
+    alphabetical order of the people, from the first numbers given."""
+
+    first_registration_number: int
+    registration_prefix: str = ""
+    blank_series: str = ""
+    first_blank_number: int | None = None
+    qualification: str = ""
+
+    def lines(self, order: Order, listed: list[Application]) -> list[OrderLine]:
+        people = sorted(
+            listed,
+            key=lambda a: (
+                a.applicant.last_name,
+                a.applicant.first_name,
+                a.applicant.patronymic,
+                a.pk,
+            ),
+        )
+        prefix = self.registration_prefix.strip()
+        return [
+            OrderLine(
+                order=order,
+                application=a,
+                registration_number=f"{prefix}{self.first_registration_number + i}",
+                blank_series=self.blank_series.strip(),
+                blank_number=(
+                    str(self.first_blank_number + i)
+                    if self.first_blank_number is not None
+                    else ""
+                ),
+                qualification=self.qualification.strip(),
+            )
+            for i, a in enumerate(people)
+        ]
+
+
+def _numbers_taken(numbers: list[str], *, but: Order | None = None) -> list[str]:
+    """Which of ``numbers`` an issued document or another live order holds."""
+    taken = set(
+        Completion.objects.filter(registration_number__in=numbers).values_list(
+            "registration_number", flat=True
+        )
+    )
+    lines = OrderLine.objects.filter(
+        registration_number__in=numbers,
+        order__state__in=[Order.State.DRAFT, Order.State.SIGNED],
+    )
+    if but is not None:
+        lines = lines.exclude(order=but).exclude(order=but.replaces_id)
+    taken.update(lines.values_list("registration_number", flat=True))
+    return sorted(taken)
+
+
+def _taken_refusal(numbers: list[str]) -> ValidationError:
+    return ValidationError(
+        gettext("Registration numbers already used: %(numbers)s.")
+        % {"numbers": ", ".join(numbers)},
+        code="registration_number_taken",
+    )
+
+
 def _refusal(problems: dict[Application, list[str]]) -> ValidationError:
     return ValidationError(
         [
@@ -105,17 +195,29 @@ def draft_order(
     dated: datetime.date,
     actor: Actor,
     ground: str = "",
+    numbering: Numbering | None = None,
 ) -> Order:
-    """Draft an order for a group listing ``applications``.
+    """Draft an order for a group listing ``applications``; an order of
+    completion numbers each person's document by ``numbering``.
 
     Raises ValidationError when nobody is listed, a person is of another
-    group or not ready (each with the reason), or an expulsion has no ground.
+    group or not ready (each with the reason), an expulsion has no ground, or
+    a completion has no numbering or numbers already used.
     """
     applications = list(applications)
     if not applications:
         raise ValidationError(_("Choose at least one person."), code="empty")
     if kind == Order.Kind.EXPULSION and not ground:
         raise ValidationError({"ground": _("Choose the ground.")}, code="ground")
+    if kind == Order.Kind.COMPLETION and numbering is None:
+        raise ValidationError(
+            {
+                "first_registration_number": _(
+                    "Give the registration number of the first document."
+                )
+            },
+            code="numbering",
+        )
     with transaction.atomic(durable=True):
         cohort = lock_cohort(cohort_id)
         listed = list(
@@ -137,20 +239,86 @@ def draft_order(
             dated=dated,
             created_by=actor.staff_user(),
         )
-        OrderLine.objects.bulk_create(
-            OrderLine(order=order, application=a) for a in listed
-        )
+        if numbering is not None and kind == Order.Kind.COMPLETION:
+            lines = numbering.lines(order, listed)
+            taken = _numbers_taken([line.registration_number for line in lines])
+            if taken:
+                raise _taken_refusal(taken)
+        else:
+            lines = [OrderLine(order=order, application=a) for a in listed]
+        OrderLine.objects.bulk_create(lines)
     return order
+
+
+def draft_replacement(*, order: Order, dated: datetime.date, actor: Actor) -> Order:
+    """Draft an order replacing a signed one: the same kind, group, ground and
+    people (with their documents' numbers), a new date; signing it marks the
+    old order replaced and moves nobody.
+
+    Raises ValidationError for an order not signed or already being replaced.
+    """
+    with transaction.atomic(durable=True):
+        order = Order.objects.select_for_update().get(pk=order.pk)
+        if order.state != Order.State.SIGNED:
+            raise ValidationError(
+                _(
+                    "Only a signed order is replaced; a draft is changed by discarding it."
+                ),
+                code="not_signed",
+            )
+        if Order.objects.filter(replaces=order).exists():
+            raise ValidationError(
+                _("This order already has a replacement."), code="has_replacement"
+            )
+        replacement = Order.objects.create(
+            cohort_id=order.cohort_id,
+            kind=order.kind,
+            ground=order.ground,
+            dated=dated,
+            replaces=order,
+            created_by=actor.staff_user(),
+        )
+        OrderLine.objects.bulk_create(
+            OrderLine(
+                order=replacement,
+                application_id=line.application_id,
+                registration_number=line.registration_number,
+                blank_series=line.blank_series,
+                blank_number=line.blank_number,
+                qualification=line.qualification,
+            )
+            for line in order.lines.all()
+        )
+    return replacement
 
 
 def sign_order(*, order: Order, actor: Actor) -> Order:
     """Sign a draft: give it the next number of its year, print it, and move
-    every listed application (enrolled or expelled) in one transaction, each
-    step in the history with the order's number.
+    every listed application (enrolled, expelled, or completed with its
+    document recorded) in one transaction, each step in the history with the
+    order's number. A replacement moves nobody and marks the order it
+    replaces as replaced.
 
     Raises ValidationError for an order already signed, missing centre's
-    details, or anyone no longer ready (nothing changes then).
+    details, anyone no longer ready, or a document's number taken meanwhile
+    (nothing changes then).
     """
+    try:
+        return _sign(order, actor)
+    except IntegrityError as error:
+        # Another order issued one of these documents' numbers first.
+        numbers = list(
+            order.lines.exclude(registration_number="").values_list(
+                "registration_number", flat=True
+            )
+        )
+        taken = _numbers_taken(numbers, but=order)
+        if taken:
+            raise _taken_refusal(taken) from error
+        raise
+
+
+def _sign(order: Order, actor: Actor) -> Order:
     with transaction.atomic(durable=True):
         order = Order.objects.select_for_update().get(pk=order.pk)
         if order.state != Order.State.DRAFT:
@@ -161,30 +329,54 @@ def sign_order(*, order: Order, actor: Actor) -> Order:
                 _("Fill in the centre's details first."), code="no_centre"
             )
         cohort = lock_cohort(order.cohort_id)
-        listed = [
-            lock_application(pk)
-            for pk in order.lines.order_by("application_id").values_list(
-                "application_id", flat=True
-            )
-        ]
-        problems = {
-            a: r for a in listed if (r := not_ready(order.kind, a, on=order.dated))
+        lines = {
+            line.application_id: line for line in order.lines.order_by("application_id")
         }
-        if problems:
-            raise _refusal(problems)
+        listed = [lock_application(pk) for pk in lines]
+        replaced = None
+        if order.replaces_id is not None:
+            replaced = Order.objects.select_for_update().get(pk=order.replaces_id)
+            if replaced.state != Order.State.SIGNED:
+                raise ValidationError(
+                    _("The order it replaces is no longer in force."),
+                    code="replaced",
+                )
+        else:
+            problems = {
+                a: r for a in listed if (r := not_ready(order.kind, a, on=order.dated))
+            }
+            if problems:
+                raise _refusal(problems)
+            if order.kind == Order.Kind.COMPLETION:
+                taken = _numbers_taken(
+                    [line.registration_number for line in lines.values()], but=order
+                )
+                if taken:
+                    raise _taken_refusal(taken)
         order.year = order.dated.year
         order.number = next_number(PaperCounter.Kind.ORDER, order.year)
         order.state = Order.State.SIGNED
         order.signed_at = timezone.now()
         order.signed_by = actor.staff_user()
         pdf = papers.render_pdf(
-            "papers/order.html", _order_context(order, centre, listed)
+            "papers/order.html",
+            order_context(order, centre, listed, lines, replaced),
         )
         order.sha256 = papers.sha256(pdf)
         order.pdf.save(
             f"order-{order.year}-{order.number:04d}.pdf", ContentFile(pdf), save=False
         )
         order.save()
+        if replaced is not None:
+            replaced.state = Order.State.REPLACED
+            audit_as(
+                replaced,
+                actor.user,
+                gettext("replaced by order № %(number)s")
+                % {"number": order.display_number},
+            )
+            replaced.save(update_fields=["state"])
+            return order
         comment = gettext("Order № %(number)s of %(date)s") % {
             "number": order.display_number,
             "date": order.dated.strftime("%d.%m.%Y"),
@@ -194,8 +386,32 @@ def sign_order(*, order: Order, actor: Actor) -> Order:
             change_status(
                 application, MOVES[order.kind], actor=actor, comment=comment, now=now
             )
+        if order.kind == Order.Kind.COMPLETION:
+            _record_documents(order, listed, lines, actor)
         settle(cohort, now=now)
     return order
+
+
+def _record_documents(
+    order: Order,
+    listed: list[Application],
+    lines: dict[int, OrderLine],
+    actor: Actor,
+) -> None:
+    program = order.cohort.program
+    Completion.objects.bulk_create(
+        Completion(
+            application=application,
+            document_kind=program.document_kind,
+            registration_number=lines[application.pk].registration_number,
+            blank_series=lines[application.pk].blank_series,
+            blank_number=lines[application.pk].blank_number,
+            issued_on=order.dated,
+            qualification=lines[application.pk].qualification or program.qualification,
+            recorded_by=actor.staff_user(),
+        )
+        for application in listed
+    )
 
 
 def discard_draft(*, order: Order) -> None:
@@ -208,62 +424,6 @@ def discard_draft(*, order: Order) -> None:
                 code="signed",
             )
         order.delete()
-
-
-def _order_context(order: Order, centre: Centre, listed: list[Application]) -> dict:
-    program = order.cohort.program
-    level, name_of_kind = SUBJECT[ProgramKind(program.kind)]
-    people = []
-    contracts = {
-        c.application_id: c
-        for c in Contract.objects.filter(
-            application__in=listed, state=ContractState.CHECKED
-        )
-    }
-    for a in sorted(
-        listed, key=lambda a: (a.applicant.last_name, a.applicant.first_name)
-    ):
-        p = a.applicant
-        contract = contracts.get(a.pk)
-        people.append(
-            {
-                "name": full_name_in_case(
-                    p.last_name,
-                    p.first_name,
-                    p.patronymic,
-                    sex=p.sex,
-                    case=Case.NOMINATIVE,
-                ),
-                "birth_date": p.birth_date.strftime("%d.%m.%Y"),
-                "stream": a.stream.name,
-                "contract": contract.display_number if contract else "",
-            }
-        )
-    return {
-        "order": {
-            "number": order.display_number,
-            "date": ru_date(order.dated),
-            "kind": order.kind,
-            "ground": GROUND_TEXT.get(order.ground, ""),
-        },
-        "centre": {
-            "full_name": centre.full_name,
-            "position": centre.signatory_position,
-            "initials": centre.signatory_initials,
-        },
-        "program": {
-            "title": program.title,
-            "level": level,
-            "kind": name_of_kind,
-            "hours": program.hours,
-        },
-        "cohort": {
-            "code": order.cohort.code,
-            "starts_on": ru_date(order.cohort.starts_on),
-            "ends_on": ru_date(order.cohort.ends_on),
-        },
-        "people": people,
-    }
 
 
 def attach_signed_scan(*, order: Order, upload: UploadedFile, actor: Actor) -> Order:

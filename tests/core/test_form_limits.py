@@ -13,12 +13,11 @@ from django.test import RequestFactory
 from enrollment.forms import (
     AnonymiseForm,
     ApplicationForm,
-    CompletionForm,
+    DocumentNumberingForm,
     EmploymentForm,
-    ExpelForm,
     LostLinkForm,
 )
-from enrollment.models import Applicant, Completion, Employment
+from enrollment.models import Applicant, Completion, Employment, OrderLine
 from partners.importing import PartnerRowForm
 from tests.factories import CohortFactory
 
@@ -49,20 +48,16 @@ def bound_fields():
         (LostLinkForm(), Applicant, "email"),
         (EmploymentForm(), Employment, "employer_name"),
         (EmploymentForm(), Employment, "position"),
-        (CompletionForm(), Completion, "blank_series"),
-        (CompletionForm(), Completion, "qualification"),
+        (DocumentNumberingForm(), Completion, "blank_series"),
+        (DocumentNumberingForm(), Completion, "qualification"),
+        (DocumentNumberingForm(), OrderLine, "blank_series"),
+        (DocumentNumberingForm(), OrderLine, "qualification"),
     ]
     rows = [
         (form, name, f"{model.__name__}.{name}", column(model, name))
         for form, model, name in pairs
     ]
     rows += [
-        (
-            ExpelForm(),
-            "certificate_number",
-            "Completion.registration_number",
-            column(Completion, "registration_number"),
-        ),
         # The grounds of anonymising are the history's change reason.
         (
             AnonymiseForm(),
@@ -87,12 +82,13 @@ def test_every_bound_form_field_fits_its_column():
 
 
 def test_numbers_that_build_a_column_fit_it():
-    form = CompletionForm()
+    form = DocumentNumberingForm()
     prefix = form.fields["registration_prefix"].max_length
     biggest = len(str(form.fields["first_registration_number"].max_value))
-    assert prefix + biggest <= column(Completion, "registration_number")
     blank = len(str(form.fields["first_blank_number"].max_value))
-    assert blank <= column(Completion, "blank_number")
+    for model in (Completion, OrderLine):
+        assert prefix + biggest <= column(model, "registration_number")
+        assert blank <= column(model, "blank_number")
 
 
 def test_the_admin_forms_and_the_import_fit_their_columns(rf: RequestFactory):

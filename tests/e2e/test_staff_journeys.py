@@ -20,7 +20,9 @@ from enrollment import services
 from enrollment.models import Application, ApplicationStatus
 from partners.models import Agreement, Partner
 from programs.models import Cohort
+from programs.services import update_centre
 from tests.e2e.axe import axe_violations
+from tests.enrollment.test_contracts import CENTRE
 from tests.factories import (
     CohortFactory,
     DirectionFactory,
@@ -64,6 +66,14 @@ def run_action(page, label: str) -> None:
     page.get_by_role("button", name="Подтвердить").click()
 
 
+def sign_order(page) -> None:
+    """Sign the draft order the page shows, confirmed on its own page."""
+    page.get_by_role("link", name="Подписать и исполнить").click()
+    page.get_by_role("button", name="Подписать и исполнить").click()
+    expect(page.locator(".messagelist")).to_contain_text("Приказ подписан")
+    page.get_by_role("link", name="Смирнова", exact=False).first.click()
+
+
 def xlsx(download) -> openpyxl.Workbook:
     with open(download.path(), "rb") as handle:
         return openpyxl.load_workbook(io.BytesIO(handle.read()), read_only=True)
@@ -71,14 +81,17 @@ def xlsx(download) -> openpyxl.Workbook:
 
 def test_intake_takes_an_application_from_review_to_completion(page):
     staff_member("intake", roles.INTAKE)
+    update_centre(user=None, changes=CENTRE)
+    # Seats paid by the regional budget: no contract before the order.
     cohort = CohortFactory(
         code="CNC-07",
-        capacity=5,
+        quotas={"regional": 5},
         admission_mode=Cohort.AdmissionMode.REVIEW,
         program=ProgramFactory(title="Оператор станков с ЧПУ"),
     )
     application = submit(
         cohort,
+        stream_code="regional",
         last_name="Смирнова",
         snils="112-233-445 95",
         documents=[
@@ -105,13 +118,19 @@ def test_intake_takes_an_application_from_review_to_completion(page):
     run_action(page, "Взять на рассмотрение")
     expect(page.locator(".messagelist")).to_contain_text("Смирнова")
     run_action(page, "Принять: предложить место или лист ожидания")
-    run_action(page, "Зачислить")
+    # Enrolment and completion are each an order of the group, with her ticked.
+    page.get_by_role("link", name="Приказ о зачислении", exact=True).click()
+    expect(page.get_by_label(re.compile("Смирнова"))).to_be_checked()
+    page.get_by_role("button", name="Подготовить проект приказа").click()
+    sign_order(page)
     run_action(page, "Начать обучение")
-    page.get_by_role("link", name="Завершить обучение и внести документ").click()
-    page.get_by_label("Дата выдачи").fill(timezone.localdate().isoformat())
+    page.get_by_role(
+        "link", name="Приказ о завершении обучения и выдаче документов", exact=True
+    ).click()
     page.get_by_label("Регистрационный номер первого документа").fill("101")
     page.get_by_label("Префикс регистрационных номеров").fill("ЦОПП-")
-    page.get_by_role("button", name="Подтвердить").click()
+    page.get_by_role("button", name="Подготовить проект приказа").click()
+    sign_order(page)
 
     application.refresh_from_db()
     assert application.status == S.COMPLETED

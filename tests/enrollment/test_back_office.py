@@ -19,6 +19,7 @@ from enrollment.models import (
     ConsentRecord,
     Document,
     Note,
+    Order,
     StatusChange,
 )
 from programs.models import Cohort, DocumentKind
@@ -246,21 +247,47 @@ def test_bulk_reject_asks_for_a_reason_first(admin_client, cohort):
     assert Application.objects.filter(status=S.REJECTED).count() == 2
 
 
-def test_bulk_completion_numbers_documents_in_order(admin_client, cohort):
-    learners = [set_status(submit(cohort, snils=""), S.STUDYING) for _ in range(3)]
-    admin_client.post(
+def test_bulk_completion_opens_the_groups_order_and_numbers_documents_in_order(
+    admin_client, admin_user
+):
+    from programs.services import update_centre
+    from tests.enrollment.test_contracts import CENTRE
+
+    update_centre(user=admin_user, changes=CENTRE)
+    # The regional budget's stream: no contract to be paid first.
+    cohort = CohortFactory(quotas={"regional": 3})
+    learners = [
+        set_status(submit(cohort, snils=snils, stream_code="regional"), S.STUDYING)
+        for snils in ("11223344595", "12345678964", "08765430300")
+    ]
+    other = set_status(submit(CohortFactory()), S.STUDYING)
+    mixed = admin_client.post(
         changelist_url(),
+        {"action": "complete", "_selected_action": [learners[0].pk, other.pk]},
+        follow=True,
+    )
+    assert "одной группы" in " ".join(str(m) for m in mixed.context["messages"])
+    response = admin_client.post(
+        changelist_url(),
+        {"action": "complete", "_selected_action": [a.pk for a in learners]},
+    )
+    draft = response["Location"]
+    assert draft.startswith(reverse("admin:enrollment_order_draft"))
+    form = admin_client.get(draft).context["form"]
+    assert sorted(form["applications"].initial) == sorted(a.pk for a in learners)
+    admin_client.post(
+        draft,
         {
-            "action": "complete",
-            "_selected_action": [a.pk for a in learners],
-            "apply": "1",
-            "issued_on": "2026-12-25",
+            "dated": cohort.ends_on.isoformat(),
+            "applications": [a.pk for a in learners],
             "first_registration_number": "100",
             "registration_prefix": "ПК-",
             "blank_series": "77",
             "first_blank_number": "5000",
         },
     )
+    order = Order.objects.get()
+    admin_client.post(reverse("admin:enrollment_order_step", args=[order.pk, "sign"]))
     numbers = sorted(Completion.objects.values_list("registration_number", flat=True))
     assert numbers == ["ПК-100", "ПК-101", "ПК-102"]
     assert Application.objects.filter(status=S.COMPLETED).count() == 3
@@ -293,7 +320,7 @@ def test_a_forbidden_single_action_explains_itself(admin_client, cohort):
     act = reverse("admin:enrollment_application_act", args=[application.pk, "enrol"])
     response = admin_client.post(act, follow=True)
     text = " ".join(str(m) for m in response.context["messages"])
-    assert "Не выполнено" in text
+    assert "Не выполнено" in text and "нет действующего предложения места" in text
     application.refresh_from_db()
     assert application.status == S.SUBMITTED
 

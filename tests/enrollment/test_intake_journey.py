@@ -11,8 +11,10 @@ from django.urls import reverse
 
 from copp import roles
 from core.identifiers import snils_check_digits
-from enrollment.models import Applicant, Application, Completion, Document
+from enrollment.models import Applicant, Application, Completion, Document, Order
 from programs.models import Cohort
+from programs.services import update_centre
+from tests.enrollment.test_contracts import CENTRE
 from tests.factories import CohortFactory, pdf_file, submit
 
 pytestmark = pytest.mark.django_db
@@ -22,15 +24,28 @@ def test_ten_applications_from_submission_to_completion(client, settings):
     settings.DEBUG = True
     call_command("create_demo_accounts", stdout=io.StringIO())
     user = get_user_model().objects.get(username="intake")
+    # The centre's details, filled in once by an administrator, sign orders.
+    update_centre(
+        user=get_user_model().objects.create_superuser("boss", "boss@example.org"),
+        changes=CENTRE,
+    )
     assert user.groups.filter(name=roles.INTAKE).exists()
     # django-axes checks every login against the request it came with.
     assert client.login(
         request=HttpRequest(), username="intake", password="demo-copp-2026"
     )
 
-    cohort = CohortFactory(admission_mode=Cohort.AdmissionMode.REVIEW, capacity=10)
+    # Seats paid by the regional budget: no contract to sign before the order.
+    cohort = CohortFactory(
+        admission_mode=Cohort.AdmissionMode.REVIEW, quotas={"regional": 10}
+    )
     applications = [
-        submit(cohort, snils=snils, documents=[("passport", pdf_file())])
+        submit(
+            cohort,
+            snils=snils,
+            documents=[("passport", pdf_file())],
+            stream_code="regional",
+        )
         for snils in [
             f"{n:09d}{snils_check_digits(f'{n:09d}')}"
             for n in range(123456001, 123456011)
@@ -64,12 +79,27 @@ def test_ten_applications_from_submission_to_completion(client, settings):
             {"decision": "verify"},
         )
     assert Document.objects.filter(status=Document.Status.VERIFIED).count() == 10
-    bulk("enrol")
+
+    def by_order(action, dated, **data):
+        # The action opens the group's order with everyone ticked; signing it
+        # moves them all.
+        opened = client.post(
+            changelist, {"action": action, "_selected_action": selected}
+        )
+        draft = opened["Location"]
+        ticked = client.get(draft).context["form"]["applications"].initial
+        assert sorted(ticked) == sorted(selected)
+        client.post(draft, {"dated": dated, "applications": ticked, **data})
+        order = Order.objects.latest("pk")
+        client.post(reverse("admin:enrollment_order_step", args=[order.pk, "sign"]))
+        order.refresh_from_db()
+        assert order.state == Order.State.SIGNED
+
+    by_order("enrol", cohort.starts_on.isoformat())
     bulk("start_studies")
-    bulk(
+    by_order(
         "complete",
-        apply="1",
-        issued_on="2027-02-20",
+        cohort.ends_on.isoformat(),
         first_registration_number="1",
         registration_prefix="ЦОПП-2027-",
         blank_series="77",

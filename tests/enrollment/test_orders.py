@@ -1,6 +1,7 @@
-"""Orders of enrolment and expulsion: who is ready (documents checked, the
-contract signed and not overdue, a live offer, СНИЛС), drafting, signing in
-one transaction with a number without gaps, never deleting a signed order."""
+"""Orders of enrolment, expulsion and completion: who is ready (documents
+checked, the contract signed and not overdue, a live offer, СНИЛС; for
+completion, studying and paid in full), drafting, signing in one transaction
+with a number without gaps, never deleting a signed order, replacing one."""
 
 from __future__ import annotations
 
@@ -14,7 +15,13 @@ from django.core.exceptions import ValidationError
 from pypdf import PdfReader
 
 from enrollment import services
-from enrollment.models import ApplicationStatus, Contract, Order, StatusChange
+from enrollment.models import (
+    ApplicationStatus,
+    Completion,
+    Contract,
+    Order,
+    StatusChange,
+)
 from enrollment.selectors import document_checklist
 from enrollment.services.contracts import (
     cancel_contract,
@@ -23,9 +30,16 @@ from enrollment.services.contracts import (
     send_contract,
     upload_signed_contract,
 )
-from enrollment.services.orders import discard_draft, draft_order, not_ready, sign_order
+from enrollment.services.orders import (
+    Numbering,
+    discard_draft,
+    draft_order,
+    draft_replacement,
+    not_ready,
+    sign_order,
+)
 from enrollment.services.payments import record_payment
-from programs.models import Cohort
+from programs.models import Cohort, DocumentKind
 from tests.enrollment.test_contracts import CENTRE, prepared
 from tests.factories import CohortFactory, applicant_data, pdf_file
 
@@ -84,6 +98,29 @@ def ready(cohort, staff, *, pay=True, snils=None):
     return application
 
 
+def drafted(cohort, staff, people, kind=Order.Kind.ENROLMENT, **options):
+    return draft_order(
+        cohort_id=cohort.pk,
+        kind=kind,
+        applications=people,
+        dated=options.pop("dated", TODAY),
+        actor=staff,
+        **options,
+    )
+
+
+def signed(cohort, staff, people, kind=Order.Kind.ENROLMENT, **options):
+    return sign_order(
+        order=drafted(cohort, staff, people, kind, **options), actor=staff
+    )
+
+
+def pdf_text(order) -> str:
+    with order.pdf.open("rb") as f:
+        reader = PdfReader(io.BytesIO(f.read()))
+        return " ".join(" ".join(p.extract_text() for p in reader.pages).split())
+
+
 def test_what_keeps_a_person_out_of_an_enrolment_order(cohort, staff):
     application, _party = prepared(cohort)
     reasons = not_ready(Order.Kind.ENROLMENT, application, on=TODAY)
@@ -100,27 +137,14 @@ def test_an_order_listing_someone_not_ready_is_refused_with_the_reason(cohort, s
     good = ready(cohort, staff)
     bad, _party = prepared(cohort)
     with pytest.raises(ValidationError) as error:
-        draft_order(
-            cohort_id=cohort.pk,
-            kind=Order.Kind.ENROLMENT,
-            applications=[good, bad],
-            dated=TODAY,
-            actor=staff,
-        )
+        drafted(cohort, staff, [good, bad])
     assert bad.applicant.full_name in " ".join(error.value.messages)
     assert not Order.objects.exists()
 
 
 def test_signing_enrols_everyone_listed_with_the_orders_number(cohort, staff):
     people = [ready(cohort, staff) for _ in range(2)]
-    order = draft_order(
-        cohort_id=cohort.pk,
-        kind=Order.Kind.ENROLMENT,
-        applications=people,
-        dated=TODAY,
-        actor=staff,
-    )
-    order = sign_order(order=order, actor=staff)
+    order = signed(cohort, staff, people)
     assert (order.state, order.number, order.year) == (
         Order.State.SIGNED,
         1,
@@ -131,8 +155,7 @@ def test_signing_enrols_everyone_listed_with_the_orders_number(cohort, staff):
         assert person.status == S.ENROLLED
         last = StatusChange.objects.filter(application=person).latest("pk")
         assert order.display_number in last.comment
-    with order.pdf.open("rb") as f:
-        text = " ".join(PdfReader(io.BytesIO(f.read())).pages[0].extract_text().split())
+    text = pdf_text(order)
     assert "О зачислении на обучение" in text
     assert f"№ {order.display_number}" in text
     assert all(p.applicant.last_name in text for p in people)
@@ -142,13 +165,7 @@ def test_signing_checks_again_and_changes_nothing_if_one_is_no_longer_ready(
     cohort, staff
 ):
     people = [ready(cohort, staff) for _ in range(2)]
-    order = draft_order(
-        cohort_id=cohort.pk,
-        kind=Order.Kind.ENROLMENT,
-        applications=people,
-        dated=TODAY,
-        actor=staff,
-    )
+    order = drafted(cohort, staff, people)
     contract = Contract.objects.get(application=people[1])
     cancel_contract(contract=contract, actor=staff, reason="Отказ")
     with pytest.raises(ValidationError) as error:
@@ -172,13 +189,7 @@ def test_an_overdue_payment_keeps_a_person_out(cohort, staff):
 
 
 def test_a_signed_order_is_never_signed_again_nor_deleted(cohort, staff):
-    order = draft_order(
-        cohort_id=cohort.pk,
-        kind=Order.Kind.ENROLMENT,
-        applications=[ready(cohort, staff)],
-        dated=TODAY,
-        actor=staff,
-    )
+    order = drafted(cohort, staff, [ready(cohort, staff)])
     sign_order(order=order, actor=staff)
     with pytest.raises(ValidationError):
         sign_order(order=order, actor=staff)
@@ -188,44 +199,18 @@ def test_a_signed_order_is_never_signed_again_nor_deleted(cohort, staff):
 
 
 def test_a_draft_may_be_discarded(cohort, staff):
-    order = draft_order(
-        cohort_id=cohort.pk,
-        kind=Order.Kind.ENROLMENT,
-        applications=[ready(cohort, staff)],
-        dated=TODAY,
-        actor=staff,
-    )
+    order = drafted(cohort, staff, [ready(cohort, staff)])
     discard_draft(order=order)
     assert not Order.objects.exists()
 
 
 def test_an_expulsion_needs_its_ground_and_expels(cohort, staff):
-    enrol = draft_order(
-        cohort_id=cohort.pk,
-        kind=Order.Kind.ENROLMENT,
-        applications=[ready(cohort, staff)],
-        dated=TODAY,
-        actor=staff,
-    )
-    sign_order(order=enrol, actor=staff)
-    learner = enrol.lines.get().application
+    learner = signed(cohort, staff, [ready(cohort, staff)]).lines.get().application
     with pytest.raises(ValidationError):
-        draft_order(
-            cohort_id=cohort.pk,
-            kind=Order.Kind.EXPULSION,
-            applications=[learner],
-            dated=TODAY,
-            actor=staff,
-        )
-    order = draft_order(
-        cohort_id=cohort.pk,
-        kind=Order.Kind.EXPULSION,
-        applications=[learner],
-        dated=TODAY,
-        actor=staff,
-        ground=Order.Ground.REQUEST,
+        drafted(cohort, staff, [learner], Order.Kind.EXPULSION)
+    order = signed(
+        cohort, staff, [learner], Order.Kind.EXPULSION, ground=Order.Ground.REQUEST
     )
-    order = sign_order(order=order, actor=staff)
     learner.refresh_from_db()
     assert (learner.status, order.number) == (S.EXPELLED, 2)
 
@@ -274,13 +259,7 @@ def test_staff_draft_and_sign_an_order_from_the_groups_page(
 def test_a_signed_orders_scan_is_kept_once(cohort, staff):
     from enrollment.services.orders import attach_signed_scan
 
-    order = draft_order(
-        cohort_id=cohort.pk,
-        kind=Order.Kind.ENROLMENT,
-        applications=[ready(cohort, staff)],
-        dated=TODAY,
-        actor=staff,
-    )
+    order = drafted(cohort, staff, [ready(cohort, staff)])
     with pytest.raises(ValidationError) as error:
         attach_signed_scan(order=order, upload=pdf_file(), actor=staff)
     assert error.value.code == "not_signed"
@@ -290,3 +269,151 @@ def test_a_signed_orders_scan_is_kept_once(cohort, staff):
     with pytest.raises(ValidationError) as error:
         attach_signed_scan(order=order, upload=pdf_file(), actor=staff)
     assert error.value.code == "has_scan"
+
+
+def studying(cohort, staff, count=1, *, pay=True):
+    people = [ready(cohort, staff, pay=pay) for _ in range(count)]
+    signed(cohort, staff, people)
+    for person in people:
+        services.start_studies(application=person, actor=staff)
+        person.refresh_from_db()
+    return people
+
+
+NUMBERING = Numbering(
+    first_registration_number=17,
+    registration_prefix="ПК-",
+    blank_series="1234",
+    first_blank_number=500,
+)
+
+
+def test_completion_issues_each_document_by_its_number_in_alphabetical_order(
+    cohort, staff
+):
+    people = studying(cohort, staff, 2)
+    on = cohort.starts_on + datetime.timedelta(days=30)
+    order = signed(
+        cohort, staff, people, Order.Kind.COMPLETION, dated=on, numbering=NUMBERING
+    )
+    first, second = sorted(
+        people, key=lambda a: (a.applicant.last_name, a.applicant.first_name, a.pk)
+    )
+    for person, number, blank in ((first, "ПК-17", "500"), (second, "ПК-18", "501")):
+        person.refresh_from_db()
+        assert person.status == S.COMPLETED
+        document = Completion.objects.get(application=person)
+        assert (document.registration_number, document.blank_number) == (number, blank)
+        assert (document.issued_on, document.blank_series) == (on, "1234")
+        assert document.document_kind == cohort.program.document_kind
+    text = pdf_text(order)
+    assert "Об отчислении в связи с завершением обучения и выдаче документов" in text
+    assert "ПК-17" in text and "1234 501" in text
+    label = str(DocumentKind(cohort.program.document_kind).label)
+    assert label.lower() in text  # printed in Russian, whatever the staff's language
+
+
+def test_completion_needs_the_contract_paid_in_full_and_free_numbers(cohort, staff):
+    unpaid, paid = studying(cohort, staff, 2, pay=False)
+    contract = Contract.objects.get(application=paid)
+    record_payment(
+        contract=contract,
+        amount=contract.price,
+        paid_on=TODAY,
+        document="п/п 2",
+        actor=staff,
+    )
+    on = cohort.starts_on + datetime.timedelta(days=30)
+    assert "договор оплачен не полностью" in not_ready(
+        Order.Kind.COMPLETION, unpaid, on=on
+    )
+    with pytest.raises(ValidationError) as error:
+        drafted(cohort, staff, [paid], Order.Kind.COMPLETION, dated=on)
+    assert error.value.error_dict["first_registration_number"]
+    first = drafted(
+        cohort, staff, [paid], Order.Kind.COMPLETION, dated=on, numbering=NUMBERING
+    )
+    with pytest.raises(ValidationError) as error:
+        drafted(
+            cohort, staff, [paid], Order.Kind.COMPLETION, dated=on, numbering=NUMBERING
+        )
+    assert error.value.code == "registration_number_taken"
+    assert "ПК-17" in error.value.messages[0]
+    sign_order(order=first, actor=staff)
+    assert Completion.objects.get().registration_number == "ПК-17"
+
+
+def test_a_signed_order_is_replaced_by_a_new_one_that_moves_nobody(cohort, staff):
+    people = [ready(cohort, staff) for _ in range(2)]
+    original = signed(cohort, staff, people)
+    with pytest.raises(ValidationError) as error:
+        draft_replacement(
+            order=drafted(cohort, staff, [ready(cohort, staff)]),
+            dated=TODAY,
+            actor=staff,
+        )
+    assert error.value.code == "not_signed"
+    replacement = draft_replacement(order=original, dated=TODAY, actor=staff)
+    with pytest.raises(ValidationError) as error:
+        draft_replacement(order=original, dated=TODAY, actor=staff)
+    assert error.value.code == "has_replacement"
+    assert sorted(replacement.lines.values_list("application_id", flat=True)) == sorted(
+        p.pk for p in people
+    )
+    moves = StatusChange.objects.count()
+    replacement = sign_order(order=replacement, actor=staff)
+    original.refresh_from_db()
+    assert original.state == Order.State.REPLACED
+    assert StatusChange.objects.count() == moves
+    text = pdf_text(replacement)
+    assert f"Взамен приказа № {original.display_number}" in text
+    assert "признать утратившим силу" in text
+    assert original.audit.latest().history_change_reason.endswith(
+        replacement.display_number
+    )
+    with pytest.raises(ValidationError):
+        draft_replacement(order=original, dated=TODAY, actor=staff)
+
+
+def test_staff_issue_documents_and_replace_an_order_from_its_pages(
+    admin_client, cohort, staff
+):
+    from django.urls import reverse
+
+    (learner,) = studying(cohort, staff)
+    on = cohort.starts_on + datetime.timedelta(days=30)
+    url = (
+        reverse("admin:enrollment_order_draft") + f"?cohort={cohort.pk}&kind=completion"
+    )
+    page = admin_client.get(url).content.decode()
+    assert learner.applicant.full_name in page
+    assert 'name="first_registration_number"' in page
+    missing = admin_client.post(
+        url, {"dated": on.isoformat(), "applications": [learner.pk]}
+    )
+    assert missing.status_code == 200
+    assert "first_registration_number" in missing.context["form"].errors
+    response = admin_client.post(
+        url,
+        {
+            "dated": on.isoformat(),
+            "applications": [learner.pk],
+            "first_registration_number": "41",
+            "registration_prefix": "ПК-",
+        },
+    )
+    order = Order.objects.get(kind=Order.Kind.COMPLETION)
+    assert response["Location"].endswith(f"/{order.pk}/change/")
+    step = "admin:enrollment_order_step"
+    admin_client.post(reverse(step, args=[order.pk, "sign"]))
+    assert Completion.objects.get(application=learner).registration_number == "ПК-41"
+    page = admin_client.get(reverse("admin:enrollment_order_change", args=[order.pk]))
+    assert reverse(step, args=[order.pk, "replace"]) in page.content.decode()
+    response = admin_client.post(
+        reverse(step, args=[order.pk, "replace"]), {"dated": on.isoformat()}
+    )
+    replacement = Order.objects.get(replaces=order)
+    assert response["Location"].endswith(f"/{replacement.pk}/change/")
+    admin_client.post(reverse(step, args=[replacement.pk, "sign"]))
+    order.refresh_from_db()
+    assert order.state == Order.State.REPLACED
