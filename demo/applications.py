@@ -519,7 +519,7 @@ def seed_applications(
     if not Cohort.objects.filter(program__is_published=True).exists():
         msg = "No cohorts of published programs: seed the catalog first."
         raise CommandError(msg)
-    staff = _staff_user()
+    staff = demo_staff_user()
     if (
         connection.vendor == "sqlite"
         or connection.in_atomic_block
@@ -581,7 +581,7 @@ def _vacuum_after_bulk_load() -> None:
         cursor.execute(f"VACUUM (ANALYZE) {tables}")
 
 
-def _staff_user():
+def demo_staff_user():
     """The one staff member the demo history names for staff decisions."""
     staff, created = get_user_model().objects.get_or_create(
         username=STAFF_USERNAME,

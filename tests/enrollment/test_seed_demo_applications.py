@@ -306,3 +306,22 @@ def test_demo_learners_may_use_their_stream_and_have_their_documents():
     assert not completed.filter(completion__isnull=True).exists()
     streams = set(Application.objects.values_list("stream__code", flat=True))
     assert {"federal", "personal"} <= streams
+
+
+def test_the_demo_has_contracts_at_each_step_payments_and_a_draft_order():
+    from enrollment.models import Contract, Order, Payment
+    from enrollment.papers import sha256
+
+    output = seed_demo(300)
+    states = set(Contract.objects.values_list("state", flat=True))
+    assert {"prepared", "sent", "signed", "checked"} <= states
+    for contract in Contract.objects.all():
+        with contract.pdf.open("rb") as f:
+            assert sha256(f.read()) == contract.sha256
+    assert Payment.objects.exists()
+    order = Order.objects.get()
+    assert (order.kind, order.state) == (Order.Kind.ENROLMENT, Order.State.DRAFT)
+    assert order.lines.exists()
+    assert "draft orders: 1" in output
+    seed_demo(300)  # once only
+    assert Order.objects.count() == 1

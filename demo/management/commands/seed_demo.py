@@ -4,7 +4,8 @@
 (directions, programs, venues, cohorts: ``demo.catalog``) and then N demo
 applications with their applicants, status history and consents
 (``demo.applications``), then industry partners with their agreements
-(``demo.partners``); finally it checks that what it wrote keeps the services'
+(``demo.partners``), and a few contracts, payments and a draft order made by
+the services (``demo.papers``); finally it checks that what it wrote keeps the services'
 rules (``demo.checks``). Safe to run again: the catalog is updated in place and
 only the applications not there yet are added, so ``--applications 1000``
 after ``--applications 300`` adds 700.
@@ -24,6 +25,7 @@ from demo.applications import default_workers, seed_applications
 from demo.catalog import seed_catalog
 from demo.centre import seed_centre
 from demo.checks import check_demo_data
+from demo.papers import seed_papers
 from demo.partners import seed_partners
 
 
@@ -94,6 +96,11 @@ class Command(BaseCommand):
         self.stdout.write(
             f"  partners created: {partners['partners']}, "
             f"agreements created: {partners['agreements']}"
+        )
+        papers = seed_papers(today=today)
+        self.stdout.write(
+            f"  contracts prepared: {papers['contracts']}, payments recorded: "
+            f"{papers['payments']}, draft orders: {papers['orders']}"
         )
         # The data describe the start of today (Moscow): check them as of then.
         start_of_today = timezone.make_aware(
