@@ -31,6 +31,7 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
         "enrollment.duplicate": ("view", "add"),
         "enrollment.employment": ("view", "add", "change"),
         "enrollment.contract": ("view", "add", "change"),
+        "enrollment.contractbatch": VIEW,
         "enrollment.invoice": VIEW,
         "enrollment.payment": VIEW,
         "enrollment.order": ("view", "add", "change"),

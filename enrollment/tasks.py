@@ -85,3 +85,11 @@ def check_daily_intake() -> bool:
             "run manage.py rebuild_daily_intake"
         )
     return agrees
+
+
+@task()
+def prepare_group_contracts(*, batch_id: int) -> int:
+    """Prepare (and send) the contracts of a group's batch; return how many."""
+    from .services.contract_batch import run_contract_batch
+
+    return run_contract_batch(batch_id).prepared

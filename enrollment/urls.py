@@ -9,6 +9,11 @@ urlpatterns = [
     path("applications/lost-link/", views.lost_link, name="lost_link"),
     path("applications/<token:token>/", views.status, name="status"),
     path("applications/<token:token>/upload/", views.upload, name="upload"),
+    path(
+        "applications/<token:token>/contract-details/",
+        views.customer_details,
+        name="customer_details",
+    ),
     path("applications/<token:token>/accept/", views.accept_offer, name="accept_offer"),
     path(
         "applications/<token:token>/decline/", views.decline_offer, name="decline_offer"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -22,11 +23,19 @@ from programs.selectors import annotate_seats
 
 from . import selectors, services
 from .forms import ApplicationForm, DocumentUploadForm, LostLinkForm, add_errors
-from .forms.contracts import SignedUploadForm
-from .models import Application, ConsentText, Document, StatusChange
+from .forms.contracts import CustomerDetailsForm, SignedUploadForm
+from .models import (
+    Application,
+    ConsentText,
+    CustomerDetails,
+    Document,
+    StatusChange,
+)
 from .papers import contract_download, paper_download
+from .services import contract_batch, privacy
 from .services import contracts as contract_services
-from .services import privacy
+from .services.contract_batch import details_wanted
+from .services.contract_terms import contract_kind
 from .services.files import stored_name
 
 
@@ -126,7 +135,29 @@ def _application_or_404(token: str) -> Application:
 
 
 def status(request: HttpRequest, token: str) -> HttpResponse:
-    application = _application_or_404(token)
+    return _status_page(request, _application_or_404(token))
+
+
+def _details_form(
+    application: Application, data: Any = None
+) -> CustomerDetailsForm | None:
+    """The form of the customer's details for the contract, when it is wanted
+    and the contract is not made yet; filled with what was given before."""
+    wanted = details_wanted(application)
+    if not wanted or selectors.contract_for_applicant(application) is not None:
+        return None
+    given = getattr(application, "customer_details", None)
+    return CustomerDetailsForm(
+        data,
+        fields=wanted,
+        kind=contract_kind(application),
+        initial=given.party if given else None,
+    )
+
+
+def _status_page(
+    request: HttpRequest, application: Application, **forms: Any
+) -> HttpResponse:
     now = timezone.now()
     history = application.history.select_related("actor").order_by("created_at", "pk")
     contract = selectors.contract_for_applicant(application)
@@ -147,12 +178,48 @@ def status(request: HttpRequest, token: str) -> HttpResponse:
         "payment": contract
         and selectors.payment_status(contract, timezone.localdate()),
         "signed_form": SignedUploadForm(),
+        "details_form": _details_form(application),
+        "details_given": CustomerDetails.objects.filter(
+            application=application
+        ).first(),
         "consents": application.applicant.consents.select_related("text").order_by(
             "text__kind", "given_at"
         ),
         "StatusChange": StatusChange,
+        **forms,
     }
     return _private(render(request, "enrollment/status.html", context))
+
+
+@require_POST
+@limit_posts("upload")
+def customer_details(request: HttpRequest, token: str) -> HttpResponse:
+    """The applicant gives the details their contract needs."""
+    application = _application_or_404(token)
+    if refused := _refuse_staff(request, application):
+        return refused
+    form = _details_form(application, request.POST)
+    if form is None:
+        messages.error(
+            request, _("This application takes no details for a contract now.")
+        )
+        return redirect(application)
+    if form.is_valid():
+        try:
+            contract_batch.give_customer_details(
+                application=application, party=form.party()
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Thank you: the centre will prepare your contract with these details."
+                ),
+            )
+            return redirect(application)
+    return _status_page(request, application, details_form=form)
 
 
 def _refuse_staff(

@@ -5,6 +5,14 @@ same services as the public site, one application or many at a time, and
 reports per row what succeeded and what did not and why.
 """
 
-from . import applicants, applications, cohorts, contracts, orders, records
+from . import applicants, applications, batches, cohorts, contracts, orders, records
 
-__all__ = ["applicants", "applications", "cohorts", "contracts", "orders", "records"]
+__all__ = [
+    "applicants",
+    "applications",
+    "batches",
+    "cohorts",
+    "contracts",
+    "orders",
+    "records",
+]

@@ -34,6 +34,7 @@ from ..papers import contract_download, paper_download
 from ..services import contract_terms
 from ..services import contracts as contract_services
 from ..services import payments as payment_services
+from ..services.contract_batch import party_for
 from ..services.payments import PAYABLE_STATES
 
 State = ContractState
@@ -242,7 +243,8 @@ class ContractAdmin(admin.ModelAdmin):
             raise PermissionDenied
         kind = contract_terms.contract_kind(application)
         initial = {
-            **contract_terms.default_party(application).__dict__,
+            # What the applicant gave on their page, with the application's names.
+            **party_for(application).__dict__,
             "price": application.cohort.program.price,
             "instalments": 1,
         }

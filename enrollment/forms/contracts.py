@@ -125,6 +125,65 @@ class ContractForm(forms.Form):
         return Party.from_mapping(self.cleaned_data)
 
 
+class CustomerDetailsForm(forms.Form):
+    """What the applicant gives for their contract: the fields their kind of
+    contract needs (the names are on the application already)."""
+
+    sex = forms.ChoiceField(
+        label=_("Sex of the legal representative"),
+        choices=SEX_CHOICES,
+        help_text=_("The contract names them in the right grammatical form."),
+    )
+    identity_document = forms.CharField(
+        label=_("Passport"),
+        max_length=300,
+        help_text=_(
+            "Series, number, who issued it and when: паспорт 4510 123456, выдан "
+            "ГУ МВД России по г. Москве 01.02.2015."
+        ),
+    )
+    address = forms.CharField(
+        label=_("Registered address"),
+        max_length=300,
+        help_text=_("With the postcode, as in the passport."),
+    )
+    learner_address = forms.CharField(
+        label=_("The learner's address"),
+        max_length=300,
+        help_text=_("Where the learner lives, with the postcode."),
+    )
+    maternity_certificate = forms.CharField(
+        label=_("Maternity capital certificate"),
+        max_length=100,
+        help_text=_("Its series and number."),
+    )
+
+    def __init__(self, *args: Any, fields: tuple[str, ...], kind: str, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        for name in list(self.fields):
+            if name not in fields:
+                del self.fields[name]
+        if kind != ContractKind.ADULT:
+            self.fields["identity_document"].label = _(
+                "Passport of the legal representative"
+            )
+            self.fields["address"].label = _(
+                "Registered address of the legal representative"
+            )
+        else:
+            self.fields["address"].widget.attrs["autocomplete"] = "street-address"
+
+    def party(self) -> Party:
+        return Party.from_mapping(self.cleaned_data)
+
+
+class ContractBatchForm(forms.Form):
+    send = forms.BooleanField(
+        label=_("Send each contract to the applicant as soon as it is prepared"),
+        required=False,
+    )
+
+
 class SignedCheckForm(forms.Form):
     decision = forms.ChoiceField(
         label=_("Decision"),

@@ -2,6 +2,7 @@
 history."""
 
 from .applications import Application, StatusChange, new_token
+from .batches import ContractBatch, CustomerDetails
 from .consents import ConsentRecord, ConsentText
 from .contracts import (
     LIVE_CONTRACT_STATES,
@@ -51,8 +52,10 @@ __all__ = [
     "ConsentRecord",
     "ConsentText",
     "Contract",
+    "ContractBatch",
     "ContractKind",
     "ContractState",
+    "CustomerDetails",
     "DailyIntake",
     "Document",
     "DocumentKind",

@@ -38,6 +38,7 @@ from ..models import (
     Completion,
     ConsentRecord,
     ConsentText,
+    CustomerDetails,
     Document,
     Note,
 )
@@ -246,6 +247,7 @@ def anonymise(*, applicant: Applicant, actor: Actor, reason: str) -> Applicant:
         document.original_name = ""
         document.save(update_fields=["file", "original_name"])
     Note.objects.filter(application__applicant=applicant).update(text=MASKED_NOTE)
+    CustomerDetails.objects.filter(application__applicant=applicant).delete()
     ConsentRecord.objects.filter(applicant=applicant).update(
         ip_address=None, user_agent=""
     )

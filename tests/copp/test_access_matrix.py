@@ -26,7 +26,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from copp import roles
-from enrollment.models import StatusChange
+from enrollment.models import CustomerDetails, StatusChange
 from enrollment.services import Actor
 from enrollment.services.contract_terms import Party, default_party
 from enrollment.services.contracts import (
@@ -487,7 +487,8 @@ def test_a_can_never_reach_b_whatever_ids_or_tokens_are_tried(client, world):
 
 @pytest.mark.parametrize("actor", ["intake", "manager", "partners", "superuser"])
 @pytest.mark.parametrize(
-    "action", ["withdraw", "decline", "accept", "upload", "consent"]
+    "action",
+    ["withdraw", "decline", "accept", "upload", "consent", "contract_details"],
 )
 def test_staff_holding_a_secret_link_never_act_as_the_applicant(
     client, world, actor, action
@@ -502,8 +503,12 @@ def test_staff_holding_a_secret_link_never_act_as_the_applicant(
         "accept": f"/applications/{a.token}/accept/",
         "upload": f"/applications/{a.token}/upload/",
         "consent": f"/applications/{a.token}/consents/{a_consent(world)}/withdraw/",
+        "contract_details": f"/applications/{a.token}/contract-details/",
     }[action]
-    data = {"kind": "other", "file": pdf_file()} if action == "upload" else {}
+    data = {
+        "upload": {"kind": "other", "file": pdf_file()},
+        "contract_details": {"identity_document": "паспорт 4510 123456"},
+    }.get(action, {})
     response = client.post(url, data, follow=True)
     assert response.status_code == 200
     [message] = list(response.context["messages"])
@@ -513,6 +518,7 @@ def test_staff_holding_a_secret_link_never_act_as_the_applicant(
     assert a.documents.count() == 1
     assert a.applicant.consents.filter(withdrawn_at__isnull=True).count() == 1
     assert StatusChange.objects.filter(application=a).count() == 1
+    assert not CustomerDetails.objects.exists()
 
 
 @pytest.mark.parametrize(
