@@ -63,7 +63,18 @@ class DraftOrderForm(DocumentNumberingForm):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        if kind != Order.Kind.COMPLETION:
+        if kind == Order.Kind.EXPULSION:
+            # Certificates of study, when those expelled are issued them.
+            for name in ("blank_series", "first_blank_number", "qualification"):
+                del self.fields[name]
+            number = self.fields["first_registration_number"]
+            number.required = False
+            number.label = _("Registration number of the first certificate of study")
+            number.help_text = _(
+                "Fill in when those expelled are issued a certificate of study "
+                "(справка об обучении); they are numbered in alphabetical order."
+            )
+        elif kind != Order.Kind.COMPLETION:
             for name in self.numbering_fields:
                 del self.fields[name]
         field = self.fields["applications"]

@@ -65,6 +65,8 @@ def order_context(
             "date": ru_date(order.dated),
             "kind": order.kind,
             "ground": GROUND_TEXT.get(order.ground, ""),
+            "certificates": order.kind == Order.Kind.EXPULSION
+            and any(line.registration_number for line in lines.values()),
         },
         "replaces": (
             {"number": replaced.display_number, "date": ru_date(replaced.dated)}

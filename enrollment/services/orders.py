@@ -25,7 +25,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.history import audit_as
-from programs.models import CENTRE_PK, Centre
+from programs.models import CENTRE_PK, Centre, DocumentKind
 
 from .. import papers
 from ..models import (
@@ -51,6 +51,9 @@ MOVES: dict[str, str] = {
     Order.Kind.EXPULSION: S.EXPELLED,
     Order.Kind.COMPLETION: S.COMPLETED,
 }
+# The orders that may issue documents: completion always, expulsion a
+# certificate of study when staff number them.
+ISSUES_DOCUMENTS = (Order.Kind.COMPLETION, Order.Kind.EXPULSION)
 # Who an order of each kind may list.
 CANDIDATES: dict[str, tuple[str, ...]] = {
     Order.Kind.ENROLMENT: (S.OFFERED,),
@@ -198,7 +201,8 @@ def draft_order(
     numbering: Numbering | None = None,
 ) -> Order:
     """Draft an order for a group listing ``applications``; an order of
-    completion numbers each person's document by ``numbering``.
+    completion numbers each person's document by ``numbering``, and so does
+    an expulsion that issues certificates of study.
 
     Raises ValidationError when nobody is listed, a person is of another
     group or not ready (each with the reason), an expulsion has no ground, or
@@ -239,7 +243,7 @@ def draft_order(
             dated=dated,
             created_by=actor.staff_user(),
         )
-        if numbering is not None and kind == Order.Kind.COMPLETION:
+        if numbering is not None and kind in ISSUES_DOCUMENTS:
             lines = numbering.lines(order, listed)
             taken = _numbers_taken([line.registration_number for line in lines])
             if taken:
@@ -347,12 +351,13 @@ def _sign(order: Order, actor: Actor) -> Order:
             }
             if problems:
                 raise _refusal(problems)
-            if order.kind == Order.Kind.COMPLETION:
-                taken = _numbers_taken(
-                    [line.registration_number for line in lines.values()], but=order
-                )
-                if taken:
-                    raise _taken_refusal(taken)
+            numbers = [
+                line.registration_number
+                for line in lines.values()
+                if line.registration_number
+            ]
+            if numbers and (taken := _numbers_taken(numbers, but=order)):
+                raise _taken_refusal(taken)
         order.year = order.dated.year
         order.number = next_number(PaperCounter.Kind.ORDER, order.year)
         order.state = Order.State.SIGNED
@@ -386,7 +391,7 @@ def _sign(order: Order, actor: Actor) -> Order:
             change_status(
                 application, MOVES[order.kind], actor=actor, comment=comment, now=now
             )
-        if order.kind == Order.Kind.COMPLETION:
+        if any(line.registration_number for line in lines.values()):
             _record_documents(order, listed, lines, actor)
         settle(cohort, now=now)
     return order
@@ -398,16 +403,28 @@ def _record_documents(
     lines: dict[int, OrderLine],
     actor: Actor,
 ) -> None:
+    """The documents an order issues: the program's on completion, a
+    certificate of study (справка об обучении) on expulsion."""
     program = order.cohort.program
+    kind = (
+        program.document_kind
+        if order.kind == Order.Kind.COMPLETION
+        else DocumentKind.STUDY_CERTIFICATE
+    )
     Completion.objects.bulk_create(
         Completion(
             application=application,
-            document_kind=program.document_kind,
+            document_kind=kind,
             registration_number=lines[application.pk].registration_number,
             blank_series=lines[application.pk].blank_series,
             blank_number=lines[application.pk].blank_number,
             issued_on=order.dated,
-            qualification=lines[application.pk].qualification or program.qualification,
+            qualification=(
+                lines[application.pk].qualification
+                or (
+                    program.qualification if order.kind == Order.Kind.COMPLETION else ""
+                )
+            ),
             recorded_by=actor.staff_user(),
         )
         for application in listed

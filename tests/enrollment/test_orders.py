@@ -417,3 +417,62 @@ def test_staff_issue_documents_and_replace_an_order_from_its_pages(
     admin_client.post(reverse(step, args=[replacement.pk, "sign"]))
     order.refresh_from_db()
     assert order.state == Order.State.REPLACED
+
+
+def test_an_expulsion_may_issue_certificates_of_study(cohort, staff):
+    first, second = studying(cohort, staff, 2)
+    order = signed(
+        cohort,
+        staff,
+        [first, second],
+        Order.Kind.EXPULSION,
+        ground=Order.Ground.FAILURE,
+        numbering=Numbering(first_registration_number=7, registration_prefix="СО-"),
+    )
+    documents = Completion.objects.filter(application__in=[first, second])
+    assert sorted(documents.values_list("registration_number", flat=True)) == [
+        "СО-7",
+        "СО-8",
+    ]
+    assert {d.document_kind for d in documents} == {DocumentKind.STUDY_CERTIFICATE}
+    assert {d.qualification for d in documents} == {""}
+    text = pdf_text(order)
+    assert "выдать им справки об обучении" in text and "СО-8" in text
+    # Without numbers, an expulsion issues nothing.
+    (third,) = studying(cohort, staff, 1)
+    signed(cohort, staff, [third], Order.Kind.EXPULSION, ground=Order.Ground.REQUEST)
+    assert not Completion.objects.filter(application=third).exists()
+
+
+def test_staff_number_certificates_of_study_on_the_expulsions_draft(
+    admin_client, cohort, staff
+):
+    from django.urls import reverse
+
+    first, second = studying(cohort, staff, 2)
+    url = (
+        reverse("admin:enrollment_order_draft") + f"?cohort={cohort.pk}&kind=expulsion"
+    )
+    page = admin_client.get(url).content.decode()
+    assert "справки об обучении" in page or "certificate of study" in page
+    assert 'name="blank_series"' not in page
+    admin_client.post(
+        url,
+        {
+            "dated": TODAY.isoformat(),
+            "ground": Order.Ground.REQUEST,
+            "applications": [first.pk],
+        },
+    )
+    admin_client.post(
+        url,
+        {
+            "dated": TODAY.isoformat(),
+            "ground": Order.Ground.FAILURE,
+            "applications": [second.pk],
+            "first_registration_number": "3",
+        },
+    )
+    plain, numbered = Order.objects.filter(kind=Order.Kind.EXPULSION).order_by("pk")
+    assert list(plain.lines.values_list("registration_number", flat=True)) == [""]
+    assert list(numbered.lines.values_list("registration_number", flat=True)) == ["3"]
