@@ -1,5 +1,6 @@
-"""A paid place, from the offer to enrolment: intake staff prepare the
-contract and send it, the applicant downloads it on a phone and uploads the
+"""A paid place, from the offer to enrolment: the applicant gives the details
+for the contract on a phone, intake staff prepare the contract with them and
+send it, the applicant downloads it on a phone and uploads the
 signed copy, staff check it, issue the invoice and record the payment, draft
 the order of enrolment and sign it; the applicant reads «Зачислен».
 
@@ -98,11 +99,29 @@ def test_a_paid_place_from_the_offer_to_the_order_of_enrolment(
 ):
     from copp import roles
 
+    # The applicant, on a phone: the details the contract needs.
+    phone = browser.new_context(
+        base_url=live_server.url, viewport={"width": 390, "height": 844}, locale="ru-RU"
+    ).new_page()
+    phone.goto(offered.get_absolute_url())
+    details = phone.locator("#contract-details")
+    details.get_by_label("Паспорт").fill("паспорт 4510 123456, выдан 01.02.2015")
+    details.get_by_role("button", name="Сохранить данные").click()
+    expect(details.locator(".invalid-feedback")).to_be_visible()  # the address
+    expect(details.get_by_label("Паспорт")).to_have_value(
+        "паспорт 4510 123456, выдан 01.02.2015"
+    )
+    details.get_by_label("Адрес регистрации").fill("г. Энск, ул. Мира, д. 5, кв. 7")
+    details.get_by_role("button", name="Сохранить данные").click()
+    expect(phone.locator(".alert-success")).to_contain_text("подготовит ваш договор")
+
     staff_member("kassa", roles.INTAKE)
     log_in(page, "kassa", f"/admin/enrollment/application/{offered.pk}/change/")
     page.get_by_role("link", name="Подготовить договор").click()
-    page.locator("#id_identity_document").fill("паспорт 4510 123456")
-    page.locator("#id_address").fill("г. Энск, ул. Мира, д. 5, кв. 7")
+    expect(page.locator("#id_identity_document")).to_have_value(
+        "паспорт 4510 123456, выдан 01.02.2015"
+    )
+    expect(page.locator("#id_address")).to_have_value("г. Энск, ул. Мира, д. 5, кв. 7")
     page.locator("#id_instalments").fill("1")
     page.get_by_role("button", name="Подготовить").click()
     expect(page.locator(".messagelist")).to_contain_text("Договор подготовлен")
@@ -116,11 +135,8 @@ def test_a_paid_place_from_the_offer_to_the_order_of_enrolment(
     page.get_by_role("button", name="Отправить заявителю").click()
     expect(page.locator(".messagelist")).to_contain_text("Договор отправлен заявителю")
 
-    # The applicant, on a phone: downloads, signs, uploads.
-    phone = browser.new_context(
-        base_url=live_server.url, viewport={"width": 390, "height": 844}, locale="ru-RU"
-    ).new_page()
-    phone.goto(offered.get_absolute_url())
+    # The applicant, on the phone again: downloads, signs, uploads.
+    phone.reload()
     card = phone.locator("section[aria-labelledby=contract-title]")
     expect(card).to_contain_text(f"Договор № {contract.display_number}")
     with phone.expect_download() as download:
