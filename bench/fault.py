@@ -87,8 +87,11 @@ class Proxy:
             listener.close()
         with self.lock:
             for sock in self.sockets:
+                # Each on its own: a socket whose peer left already refuses
+                # shutdown(), and must still be closed.
                 with contextlib.suppress(OSError):
                     sock.shutdown(socket.SHUT_RDWR)
+                with contextlib.suppress(OSError):
                     sock.close()
             self.sockets.clear()
 

@@ -95,9 +95,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-    # A database that does not answer is an outage (the 503 page), not a hang.
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+    # A database that does not answer is an outage (the 503 page), not a hang:
+    # connecting gives up after a few seconds, and a line that goes silent
+    # (a network cut that drops packets instead of refusing them) is noticed
+    # by TCP keepalives when idle and by tcp_user_timeout when a request waits
+    # on unacknowledged data, instead of the kernel's quarter of an hour.
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options.setdefault(
         "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5)
+    )
+    options.setdefault("keepalives", 1)
+    options.setdefault("keepalives_idle", 10)
+    options.setdefault("keepalives_interval", 5)
+    options.setdefault("keepalives_count", 3)
+    options.setdefault(
+        "tcp_user_timeout", env.int("DATABASE_TCP_USER_TIMEOUT_MS", default=15_000)
     )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
