@@ -16,6 +16,17 @@ from django.template.response import TemplateResponse
 from .forms import add_errors
 
 
+class ServiceRecordAdmin(ModelAdmin):
+    """The admin of records only services write (contracts, orders, batches):
+    shown and acted on through their steps, never added or deleted here."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 def admin_page(
     model_admin: ModelAdmin,
     request: HttpRequest,
@@ -47,19 +58,22 @@ def service_form_page(
     title: str,
     subject: object,
     back: str,
+    goto: Callable[[Any], str] | None = None,
     **context: Any,
 ) -> HttpResponse:
     """A page with one form that calls one service: on a valid POST, ``run``
-    gets the cleaned data; success says ``done`` and goes ``back``; a refusal
-    (ValidationError) shows next to its fields, and what was typed stays."""
+    gets the cleaned data; success says ``done`` and goes ``back`` (or to
+    ``goto`` of what ``run`` returned: the page of a record it made); a
+    refusal (ValidationError) shows next to its fields, and what was typed
+    stays."""
     if request.method == "POST" and form.is_valid():
         try:
-            run(form.cleaned_data)
+            result = run(form.cleaned_data)
         except ValidationError as error:
             add_errors(form, error)
         else:
             messages.success(request, done)
-            return HttpResponseRedirect(back)
+            return HttpResponseRedirect(goto(result) if goto else back)
     return admin_page(
         model_admin,
         request,

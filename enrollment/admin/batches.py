@@ -4,8 +4,6 @@ the task runs), read-only otherwise."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -15,7 +13,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.admin_pages import service_form_page
+from core.admin_pages import ServiceRecordAdmin, service_form_page
 from programs.models import Cohort
 
 from .. import services
@@ -25,7 +23,7 @@ from ..services import contract_batch
 
 
 @admin.register(ContractBatch)
-class ContractBatchAdmin(admin.ModelAdmin):
+class ContractBatchAdmin(ServiceRecordAdmin):
     list_display = ["__str__", "requested_at", "state", "prepared", "total"]
     list_filter = ["state"]
     list_select_related = ["cohort"]
@@ -68,12 +66,6 @@ class ContractBatchAdmin(admin.ModelAdmin):
             ),
         )
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
     def get_urls(self):
         view = self.admin_site.admin_view
         return [
@@ -100,17 +92,17 @@ class ContractBatchAdmin(admin.ModelAdmin):
         with_details = CustomerDetails.objects.filter(
             application__in=candidates
         ).count()
-        created: list[ContractBatch] = []
-        response = service_form_page(
+        return service_form_page(
             self,
             request,
             form=ContractBatchForm(request.POST if request.method == "POST" else None),
-            run=lambda d: created.append(
-                contract_batch.request_contract_batch(
-                    cohort_id=cohort.pk,
-                    actor=services.Actor.staff(request.user),
-                    send=d["send"],
-                )
+            run=lambda d: contract_batch.request_contract_batch(
+                cohort_id=cohort.pk,
+                actor=services.Actor.staff(request.user),
+                send=d["send"],
+            ),
+            goto=lambda batch: reverse(
+                "admin:enrollment_contractbatch_change", args=[batch.pk]
             ),
             done=gettext(
                 "The contracts are being prepared in the background: this page "
@@ -129,8 +121,3 @@ class ContractBatchAdmin(admin.ModelAdmin):
             )
             % {"total": len(candidates), "given": with_details},
         )
-        if created:
-            response["Location"] = reverse(
-                "admin:enrollment_contractbatch_change", args=[created[0].pk]
-            )
-        return response

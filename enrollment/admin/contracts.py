@@ -4,8 +4,6 @@ contracts."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
@@ -17,7 +15,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.admin_pages import service_form_page
+from core.admin_pages import ServiceRecordAdmin, service_form_page
 from core.russian import money
 
 from .. import selectors, services
@@ -41,7 +39,7 @@ State = ContractState
 
 
 @admin.register(Contract)
-class ContractAdmin(admin.ModelAdmin):
+class ContractAdmin(ServiceRecordAdmin):
     list_display = [
         "display_number",
         "applicant",
@@ -150,12 +148,6 @@ class ContractAdmin(admin.ModelAdmin):
                 )
             )
         return format_html_join(" · ", '<a href="{}">{}</a>', links)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def get_urls(self):
         view = self.admin_site.admin_view

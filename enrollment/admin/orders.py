@@ -19,7 +19,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.admin_pages import service_form_page
+from core.admin_pages import ServiceRecordAdmin, service_form_page
 from core.numbers import parse_int
 from programs.models import Cohort
 
@@ -107,6 +107,10 @@ class DraftOrderForm(DocumentNumberingForm):
             del self.fields["ground"]
 
 
+def order_page(order: Order) -> str:
+    return reverse("admin:enrollment_order_change", args=[order.pk])
+
+
 def default_date(kind: str, cohort: Cohort) -> datetime.date:
     """Today, within what an order of ``kind`` may be dated for ``cohort``."""
     today = timezone.localdate()
@@ -125,7 +129,7 @@ class ReplaceOrderForm(forms.Form):
 
 
 @admin.register(Order)
-class OrderAdmin(admin.ModelAdmin):
+class OrderAdmin(ServiceRecordAdmin):
     list_display = ["__str__", "cohort", "dated", "state", "people"]
     list_filter = ["state", "kind", "year"]
     list_select_related = ["cohort"]
@@ -194,12 +198,6 @@ class OrderAdmin(admin.ModelAdmin):
             links.append((f"{url}?signed=1", gettext("Signed scan")))
         return format_html_join(" · ", '<a href="{}">{}</a>', links)
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
     def get_urls(self):
         view = self.admin_site.admin_view
         return [
@@ -259,26 +257,20 @@ class OrderAdmin(admin.ModelAdmin):
             chosen=chosen or None,
             initial={"dated": default_date(kind, cohort)},
         )
-        created: list[Order] = []
-
-        def run(data: dict[str, Any]) -> None:
-            created.append(
-                order_services.draft_order(
-                    cohort_id=cohort.pk,
-                    kind=kind,
-                    applications=data["applications"],
-                    dated=data["dated"],
-                    actor=services.Actor.staff(request.user),
-                    ground=data.get("ground", ""),
-                    numbering=form.numbering(),
-                )
-            )
-
-        response = service_form_page(
+        return service_form_page(
             self,
             request,
             form=form,
-            run=run,
+            run=lambda data: order_services.draft_order(
+                cohort_id=cohort.pk,
+                kind=kind,
+                applications=data["applications"],
+                dated=data["dated"],
+                actor=services.Actor.staff(request.user),
+                ground=data.get("ground", ""),
+                numbering=form.numbering(),
+            ),
+            goto=order_page,
             done=gettext("The draft is ready: check it, then sign it."),
             title=f"{TITLES[kind]}: {cohort.code}",
             subject=cohort,
@@ -288,11 +280,6 @@ class OrderAdmin(admin.ModelAdmin):
                 "Everyone who can be listed is ticked; the others show what keeps them out."
             ),
         )
-        if created:
-            response["Location"] = reverse(
-                "admin:enrollment_order_change", args=[created[0].pk]
-            )
-        return response
 
     def step_view(self, request: HttpRequest, pk: int, step: str) -> HttpResponse:
         order = get_object_or_404(Order, pk=pk)
@@ -360,20 +347,18 @@ class OrderAdmin(admin.ModelAdmin):
     def _replace(
         self, request: HttpRequest, order: Order, actor: services.Actor
     ) -> HttpResponse:
-        created: list[Order] = []
         form = ReplaceOrderForm(
             request.POST if request.method == "POST" else None,
             initial={"dated": timezone.localdate()},
         )
-        response = service_form_page(
+        return service_form_page(
             self,
             request,
             form=form,
-            run=lambda d: created.append(
-                order_services.draft_replacement(
-                    order=order, dated=d["dated"], actor=actor
-                )
+            run=lambda d: order_services.draft_replacement(
+                order=order, dated=d["dated"], actor=actor
             ),
+            goto=order_page,
             done=gettext("The replacement is drafted: check it, then sign it."),
             title=gettext("Replace by a new order"),
             subject=order,
@@ -385,8 +370,3 @@ class OrderAdmin(admin.ModelAdmin):
                 "draft a new order; to take someone out, an order of expulsion."
             ),
         )
-        if created:
-            response["Location"] = reverse(
-                "admin:enrollment_order_change", args=[created[0].pk]
-            )
-        return response
