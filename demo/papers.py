@@ -25,8 +25,9 @@ from enrollment.services.contracts import (
     send_contract,
     upload_signed_contract,
 )
-from enrollment.services.orders import draft_order, not_ready
+from enrollment.services.orders import draft_order
 from enrollment.services.payments import issue_invoices, record_payment
+from enrollment.services.readiness import not_ready
 
 from .applications import demo_staff_user
 

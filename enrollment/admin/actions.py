@@ -29,7 +29,7 @@ from ..models import (
     ApplicationStatus,
     Order,
 )
-from ..services.orders import CANDIDATES, not_ready
+from ..services.readiness import CANDIDATES, not_ready
 
 S = ApplicationStatus
 

@@ -29,9 +29,10 @@ from ..forms.office import DocumentNumberingForm
 from ..models import Application, ApplicationStatus, Order
 from ..papers import paper_download
 from ..services import orders as order_services
+from ..services import readiness
 
 S = ApplicationStatus
-CANDIDATES = order_services.CANDIDATES
+CANDIDATES = readiness.CANDIDATES
 TITLES = {
     Order.Kind.ENROLMENT: _("Order of enrolment"),
     Order.Kind.EXPULSION: _("Order of expulsion"),
@@ -52,7 +53,17 @@ class DraftOrderForm(DocumentNumberingForm):
         queryset=Application.objects.none(),
         widget=forms.CheckboxSelectMultiple,
     )
-    field_order = ["dated", "ground", "applications"]
+    reason = forms.CharField(
+        label=_("Reason to list those not ready"),
+        max_length=200,
+        required=False,
+        help_text=_(
+            "Only for people whose checklist is not complete (documents, the "
+            "offer's answer, the contract): for example, «the original diploma "
+            "is brought on the first day». Each person's history keeps it."
+        ),
+    )
+    field_order = ["dated", "ground", "applications", "reason"]
 
     def __init__(
         self,
@@ -81,6 +92,7 @@ class DraftOrderForm(DocumentNumberingForm):
         field.queryset = (
             Application.objects.filter(cohort=cohort, status__in=CANDIDATES[kind])
             .select_related("applicant", "stream", "cohort")
+            .prefetch_related("documents", "contracts__payments")
             .order_by("applicant__last_name", "applicant__first_name")
         )
         on = self.initial["dated"]
@@ -88,23 +100,28 @@ class DraftOrderForm(DocumentNumberingForm):
             # Readiness as of the date typed, when it is a date.
             with contextlib.suppress(ValidationError):
                 on = self.fields["dated"].clean(self.data.get("dated"))
-        reasons = {
-            a.pk: order_services.not_ready(kind, a, on=on) for a in field.queryset
-        }
+        reasons = {a.pk: readiness.readiness(kind, a, on=on) for a in field.queryset}
 
         def label(application: Application) -> str:
             name = f"{application.applicant.full_name} ({application.stream.name})"
-            why = reasons.get(application.pk)
-            return f"{name}: {'; '.join(why)}" if why else name
+            why = reasons[application.pk]
+            if not why.all:
+                return name
+            text = f"{name}: {'; '.join(why.all)}"
+            if not why.hard:
+                text += " — " + gettext("may be listed with a reason")
+            return text
 
         field.label_from_instance = label  # type: ignore[attr-defined]
         field.initial = [
             pk
             for pk, why in reasons.items()
-            if not why and (chosen is None or pk in chosen)
+            if not why.all and (chosen is None or pk in chosen)
         ]
         if kind != Order.Kind.EXPULSION:
             del self.fields["ground"]
+        else:
+            del self.fields["reason"]
 
 
 def order_page(order: Order) -> str:
@@ -182,7 +199,12 @@ class OrderAdmin(ServiceRecordAdmin):
                         "admin:enrollment_application_change",
                         args=[line.application_id],
                     ),
-                    line.application.applicant.full_name,
+                    line.application.applicant.full_name
+                    + (
+                        f" — {gettext('listed despite')} {line.exception}"
+                        if line.exception
+                        else ""
+                    ),
                 )
                 for line in order.lines.select_related("application__applicant")
             ),
@@ -269,6 +291,7 @@ class OrderAdmin(ServiceRecordAdmin):
                 actor=services.Actor.staff(request.user),
                 ground=data.get("ground", ""),
                 numbering=form.numbering(),
+                reason=data.get("reason", ""),
             ),
             goto=order_page,
             done=gettext("The draft is ready: check it, then sign it."),

@@ -143,6 +143,9 @@ class OrderLine(models.Model):
     blank_series = models.CharField(_("blank series"), max_length=20, blank=True)
     blank_number = models.CharField(_("blank number"), max_length=30, blank=True)
     qualification = models.CharField(_("qualification"), max_length=255, blank=True)
+    # Listed although the checklist was not complete: what was missing, and
+    # staff's reason.
+    exception = models.CharField(_("listed despite"), max_length=500, blank=True)
 
     class Meta:
         ordering = ["application__applicant__last_name", "pk"]

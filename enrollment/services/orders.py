@@ -32,15 +32,14 @@ from ..models import (
     Application,
     ApplicationStatus,
     Completion,
-    ContractState,
     Order,
     OrderLine,
     PaperCounter,
 )
-from ..selectors import document_checklist, payment_status
 from .files import check_file
 from .numbering import next_number
 from .order_paper import order_context
+from .readiness import Readiness, readiness
 from .seats import lock_application, lock_cohort, settle
 from .status import Actor, change_status
 
@@ -51,68 +50,10 @@ MOVES: dict[str, str] = {
     Order.Kind.EXPULSION: S.EXPELLED,
     Order.Kind.COMPLETION: S.COMPLETED,
 }
+EXCEPTION_LENGTH = 500
 # The orders that may issue documents: completion always, expulsion a
 # certificate of study when staff number them.
 ISSUES_DOCUMENTS = (Order.Kind.COMPLETION, Order.Kind.EXPULSION)
-# Who an order of each kind may list.
-CANDIDATES: dict[str, tuple[str, ...]] = {
-    Order.Kind.ENROLMENT: (S.OFFERED,),
-    Order.Kind.EXPULSION: (S.ENROLLED, S.STUDYING),
-    Order.Kind.COMPLETION: (S.STUDYING,),
-}
-
-
-def not_ready(
-    order_kind: str, application: Application, *, on: datetime.date
-) -> list[str]:
-    """Why ``application`` cannot be listed in an order of ``order_kind`` dated
-    ``on``; an empty list when it can."""
-    reasons: list[str] = []
-    if order_kind == Order.Kind.EXPULSION:
-        if application.status not in CANDIDATES[order_kind]:
-            reasons.append(gettext("not a learner of the group"))
-        return reasons
-    if order_kind == Order.Kind.COMPLETION:
-        return _not_ready_to_complete(application, on=on)
-    if application.status != S.OFFERED or application.offer_has_expired():
-        reasons.append(gettext("holds no seat offer"))
-    if not application.applicant.snils:
-        reasons.append(gettext("no СНИЛС"))
-    missing = [
-        item.label
-        for item in document_checklist(application)
-        if item.required and item.state != "verified"
-    ]
-    if missing:
-        reasons.append(
-            gettext("documents not checked: %(kinds)s") % {"kinds": ", ".join(missing)}
-        )
-    if application.stream.requires_contract:
-        contract = application.contracts.filter(state=ContractState.CHECKED).first()
-        if contract is None:
-            reasons.append(gettext("no signed contract checked by staff"))
-        elif payment_status(contract, on).state == "overdue":
-            reasons.append(gettext("a payment under the contract is overdue"))
-    if on > application.cohort.starts_on:
-        reasons.append(gettext("the order is dated after the group starts"))
-    return reasons
-
-
-def _not_ready_to_complete(application: Application, *, on: datetime.date) -> list[str]:
-    reasons: list[str] = []
-    if application.status != S.STUDYING:
-        reasons.append(gettext("not studying in the group"))
-    if not application.applicant.snils:
-        reasons.append(gettext("no СНИЛС"))
-    if application.stream.requires_contract:
-        contract = application.contracts.filter(state=ContractState.CHECKED).first()
-        if contract is None:
-            reasons.append(gettext("no signed contract checked by staff"))
-        elif payment_status(contract, on).state not in ("paid", "free"):
-            reasons.append(gettext("the contract is not paid in full"))
-    if on < application.cohort.starts_on:
-        reasons.append(gettext("the order is dated before the group starts"))
-    return reasons
 
 
 @dataclass(frozen=True)
@@ -179,15 +120,34 @@ def _taken_refusal(numbers: list[str]) -> ValidationError:
     )
 
 
-def _refusal(problems: dict[Application, list[str]]) -> ValidationError:
+def _refusal(problems: dict[Application, Readiness]) -> ValidationError:
     return ValidationError(
         [
             gettext("%(person)s: %(reasons)s.")
-            % {"person": a.applicant.full_name, "reasons": "; ".join(r)}
+            % {"person": a.applicant.full_name, "reasons": "; ".join(r.all)}
+            + ("" if r.hard else " " + gettext("To list them anyway, give the reason."))
             for a, r in problems.items()
         ],
         code="not_ready",
     )
+
+
+def _exceptions(
+    kind: str, listed: list[Application], *, on: datetime.date, reason: str
+) -> tuple[dict[Application, Readiness], dict[int, str]]:
+    """Who cannot be listed, and what is listed despite the checklist (with
+    staff's ``reason``) for each person listed so."""
+    problems: dict[Application, Readiness] = {}
+    excepted: dict[int, str] = {}
+    for application in listed:
+        found = readiness(kind, application, on=on)
+        if found.hard or (found.soft and not reason):
+            problems[application] = found
+        elif found.soft:
+            excepted[application.pk] = f"{'; '.join(found.soft)}: {reason}"[
+                :EXCEPTION_LENGTH
+            ]
+    return problems, excepted
 
 
 def draft_order(
@@ -199,14 +159,18 @@ def draft_order(
     actor: Actor,
     ground: str = "",
     numbering: Numbering | None = None,
+    reason: str = "",
 ) -> Order:
     """Draft an order for a group listing ``applications``; an order of
     completion numbers each person's document by ``numbering``, and so does
-    an expulsion that issues certificates of study.
+    an expulsion that issues certificates of study. With staff's ``reason``,
+    people whose checklist is not complete are listed anyway, each line
+    keeping what was missing and why.
 
     Raises ValidationError when nobody is listed, a person is of another
-    group or not ready (each with the reason), an expulsion has no ground, or
-    a completion has no numbering or numbers already used.
+    group or not ready (each with the reason; those a reason would let in say
+    so), an expulsion has no ground, or a completion has no numbering or
+    numbers already used.
     """
     applications = list(applications)
     if not applications:
@@ -233,7 +197,7 @@ def draft_order(
             raise ValidationError(
                 _("Everyone in an order is of its group."), code="group"
             )
-        problems = {a: r for a in listed if (r := not_ready(kind, a, on=dated))}
+        problems, excepted = _exceptions(kind, listed, on=dated, reason=reason.strip())
         if problems:
             raise _refusal(problems)
         order = Order.objects.create(
@@ -250,6 +214,8 @@ def draft_order(
                 raise _taken_refusal(taken)
         else:
             lines = [OrderLine(order=order, application=a) for a in listed]
+        for line in lines:
+            line.exception = excepted.get(line.application.pk, "")
         OrderLine.objects.bulk_create(lines)
     return order
 
@@ -347,7 +313,10 @@ def _sign(order: Order, actor: Actor) -> Order:
                 )
         else:
             problems = {
-                a: r for a in listed if (r := not_ready(order.kind, a, on=order.dated))
+                a: found
+                for a in listed
+                if (found := readiness(order.kind, a, on=order.dated)).hard
+                or (found.soft and not lines[a.pk].exception)
             }
             if problems:
                 raise _refusal(problems)
@@ -388,8 +357,17 @@ def _sign(order: Order, actor: Actor) -> Order:
         }
         now = timezone.now()
         for application in listed:
+            exception = lines[application.pk].exception
             change_status(
-                application, MOVES[order.kind], actor=actor, comment=comment, now=now
+                application,
+                MOVES[order.kind],
+                actor=actor,
+                comment=(
+                    f"{comment}; {gettext('listed despite')} {exception}"
+                    if exception
+                    else comment
+                ),
+                now=now,
             )
         if any(line.registration_number for line in lines.values()):
             _record_documents(order, listed, lines, actor)

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from copp import roles
 from core.identifiers import snils_check_digits
+from enrollment import services
 from enrollment.models import Applicant, Application, Completion, Document, Order
 from programs.models import Cohort
 from programs.services import update_centre
@@ -69,6 +70,9 @@ def test_ten_applications_from_submission_to_completion(client, settings):
 
     bulk("take_into_review")
     bulk("accept")
+    # Each applicant accepts the seat on their own page.
+    for application in applications:
+        services.accept_offer(application=application)
     for application in applications:
         document = application.documents.get()
         client.post(

@@ -35,10 +35,10 @@ from enrollment.services.orders import (
     discard_draft,
     draft_order,
     draft_replacement,
-    not_ready,
     sign_order,
 )
 from enrollment.services.payments import record_payment
+from enrollment.services.readiness import not_ready
 from programs.models import Cohort, DocumentKind
 from tests.enrollment.test_contracts import CENTRE, prepared
 from tests.factories import CohortFactory, applicant_data, pdf_file
@@ -76,6 +76,7 @@ def ready(cohort, staff, *, pay=True, snils=None):
         cohort, data=applicant_data(snils=snils or next(SNILS))
     )
     assert application.status == S.OFFERED
+    application = services.accept_offer(application=application)
     for item in document_checklist(application):
         if item.required and not item.documents:
             services.upload_document(
@@ -476,3 +477,40 @@ def test_staff_number_certificates_of_study_on_the_expulsions_draft(
     plain, numbered = Order.objects.filter(kind=Order.Kind.EXPULSION).order_by("pk")
     assert list(plain.lines.values_list("registration_number", flat=True)) == [""]
     assert list(numbered.lines.values_list("registration_number", flat=True)) == ["3"]
+
+
+def test_staff_may_list_someone_not_ready_with_a_reason_but_never_past_a_hard_rule(
+    cohort, staff
+):
+    complete = ready(cohort, staff)
+    waiting = ready(cohort, staff)
+    document = waiting.documents.first()
+    services.reject_document(document=document, actor=staff, reason="Нечитаемо")
+    with pytest.raises(ValidationError) as error:
+        drafted(cohort, staff, [complete, waiting])
+    assert "укажите причину" in error.value.messages[0]
+    order = drafted(
+        cohort, staff, [complete, waiting], reason="Оригинал принесёт в первый день"
+    )
+    line = order.lines.get(application=waiting)
+    assert line.exception.startswith("документы не проверены")
+    assert line.exception.endswith("Оригинал принесёт в первый день")
+    assert order.lines.get(application=complete).exception == ""
+    sign_order(order=order, actor=staff)
+    last = StatusChange.objects.filter(application=waiting).latest("pk")
+    assert last.to_status == S.ENROLLED
+    assert "Оригинал принесёт в первый день" in last.comment
+
+    no_snils = ready(cohort, staff)
+    Applicant = type(no_snils.applicant)
+    Applicant.objects.filter(pk=no_snils.applicant_id).update(snils="")
+    with pytest.raises(ValidationError) as error:
+        drafted(cohort, staff, [no_snils], reason="Очень нужно")
+    assert "укажите причину" not in error.value.messages[0]
+
+
+def test_an_offer_not_accepted_keeps_a_person_out_without_a_reason(cohort, staff):
+    application, _party = prepared(cohort, data=applicant_data(snils=next(SNILS)))
+    assert "не принял(а) предложение места" in not_ready(
+        Order.Kind.ENROLMENT, application, on=TODAY
+    )
