@@ -39,9 +39,9 @@ from ..models import (
     Completion,
     Document,
     Employment,
-    Note,
 )
 from ..services.contract_terms import CONTRACT_STATUSES
+from ..worksheet import worksheet
 from .actions import (
     STAFF_ACTIONS,
     bulk_action_for,
@@ -224,26 +224,27 @@ class ApplicationAdmin(SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change) -> None:
         """The application's own fields are read-only: nothing to save here."""
 
-    def save_formset(self, request, form, formset, change) -> None:
-        if formset.model is not Note:
-            return super().save_formset(request, form, formset, change)
-        formset.new_objects, formset.changed_objects, formset.deleted_objects = (
-            [],
-            [],
-            [],
-        )
-        for note_form in formset.extra_forms:
-            text = note_form.cleaned_data.get("text") if note_form.has_changed() else ""
-            if text:
-                formset.new_objects.append(
-                    services.add_note(
-                        application=form.instance, author=request.user, text=text
-                    )
-                )
-        return None
+    def get_inline_instances(self, request, obj=None):
+        """What came of the studies shows once there is something to show."""
+        inlines = super().get_inline_instances(request, obj)
+        if obj is None:
+            return inlines
+        empty = set()
+        if not Completion.objects.filter(application=obj).exists():
+            empty.add(CompletionInline)
+        if not Employment.objects.filter(application=obj).exists():
+            empty.add(EmploymentInline)
+        if not obj.notes.exists():
+            empty.add(NoteInline)
+        return [i for i in inlines if type(i) not in empty]
 
     def get_urls(self):
         urls = [
+            path(
+                "<id:pk>/note/",
+                self.admin_site.admin_view(self.note_view),
+                name="enrollment_application_note",
+            ),
             path(
                 "<id:pk>/act/<str:name>/",
                 self.admin_site.admin_view(self.act_view),
@@ -328,12 +329,27 @@ class ApplicationAdmin(SimpleHistoryAdmin):
         application = self.get_object(request, object_id)
         extra = extra_context or {}
         if application is not None:
+            sheet = worksheet(application)
+            step = sheet.next_step
+            extra["worksheet"] = sheet
+            extra["next_url"] = self._next_url(application, sheet)
             extra["staff_actions"] = [
                 (name, action.label)
                 for name, action in STAFF_ACTIONS.items()
-                if action.from_statuses is None
-                or application.status in action.from_statuses
+                if (
+                    action.from_statuses is None
+                    or application.status in action.from_statuses
+                )
+                and name != step.action
             ]
+            extra["note_form"] = self.has_change_permission(request, application)
+            # The record is changed through its steps: no save buttons.
+            extra.update(
+                show_save=False,
+                show_save_and_continue=False,
+                show_save_and_add_another=False,
+                show_delete=False,
+            )
             extra["can_issue_duplicate"] = Completion.objects.filter(
                 application=application
             ).exists() and self.has_change_permission(request, application)
@@ -355,6 +371,41 @@ class ApplicationAdmin(SimpleHistoryAdmin):
                 S.EXPELLED,
             )
         return super().change_view(request, object_id, form_url, extra_context=extra)
+
+    @staticmethod
+    def _next_url(application: Application, sheet) -> str:
+        step = sheet.next_step
+        if step.action:
+            return reverse(
+                "admin:enrollment_application_act", args=[application.pk, step.action]
+            )
+        if step.document is not None:
+            return reverse(
+                "admin:enrollment_application_review_document",
+                args=[application.pk, step.document.pk],
+            )
+        if step.page == "admin:enrollment_contract_change" and sheet.contract:
+            return reverse(step.page, args=[sheet.contract.pk])
+        if step.page:
+            return reverse(step.page, args=[application.pk])
+        return ""
+
+    def note_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """An internal note, added from the work screen."""
+        application = self._application_or_404(request, pk)
+        back = reverse("admin:enrollment_application_change", args=[pk])
+        if request.method == "POST":
+            try:
+                services.add_note(
+                    application=application,
+                    author=request.user,
+                    text=request.POST.get("text", ""),
+                )
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, gettext("The note is added."))
+        return HttpResponseRedirect(back)
 
     def action_page(
         self, request, name, applications, form, *, single=None

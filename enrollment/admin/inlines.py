@@ -79,15 +79,12 @@ class StatusChangeInline(ReadOnlyInline):
     readonly_fields = fields
 
 
-class NoteInline(admin.TabularInline):
-    model = Note
-    extra = 1
-    can_delete = False
-    fields = ["text", "author", "created_at"]
-    readonly_fields = ["author", "created_at"]
+class NoteInline(ReadOnlyInline):
+    """Written notes stay as they were; the work screen adds new ones."""
 
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False  # written notes stay as they were; the extra form adds one
+    model = Note
+    fields = ["text", "author", "created_at"]
+    readonly_fields = fields
 
 
 class ConsentInline(ReadOnlyInline):

@@ -61,8 +61,12 @@ def log_in(page, username: str, next_url: str = "/admin/") -> None:
 
 
 def run_action(page, label: str) -> None:
-    """An action from the application page's tools, confirmed on its own page."""
-    page.get_by_role("link", name=label, exact=True).click()
+    """An action from the application's work screen (the next step, or one
+    from the menu of other actions), confirmed on its own page."""
+    link = page.get_by_role("link", name=label, exact=True)
+    if not link.is_visible():
+        page.get_by_text("Другие действия").click()
+    link.click()
     page.get_by_role("button", name="Подтвердить").click()
 
 
@@ -118,6 +122,8 @@ def test_intake_takes_an_application_from_review_to_completion(page):
     run_action(page, "Взять на рассмотрение")
     expect(page.locator(".messagelist")).to_contain_text("Смирнова")
     run_action(page, "Принять: предложить место или лист ожидания")
+    services.accept_offer(application=application)  # on her own page
+    page.reload()
     # Enrolment and completion are each an order of the group, with her ticked.
     page.get_by_role("link", name="Приказ о зачислении", exact=True).click()
     expect(page.get_by_label(re.compile("Смирнова"))).to_be_checked()
@@ -137,7 +143,15 @@ def test_intake_takes_an_application_from_review_to_completion(page):
     assert application.completion.registration_number == "ЦОПП-101"
     assert list(
         application.history.order_by("created_at").values_list("to_status", flat=True)
-    ) == [S.SUBMITTED, S.IN_REVIEW, S.OFFERED, S.ENROLLED, S.STUDYING, S.COMPLETED]
+    ) == [
+        S.SUBMITTED,
+        S.IN_REVIEW,
+        S.OFFERED,
+        S.OFFERED,  # she accepted the seat
+        S.ENROLLED,
+        S.STUDYING,
+        S.COMPLETED,
+    ]
     assert application.documents.filter(status="verified").count() == 2
 
     # The roster of the group, from the cohort's page.

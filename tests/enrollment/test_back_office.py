@@ -340,28 +340,21 @@ def test_document_review_in_the_admin(admin_client, cohort):
     assert document.rejection_reason == "Обрезан край"
 
 
-def test_notes_are_added_with_their_author(admin_client, admin_user, cohort):
+def test_notes_are_added_from_the_work_screen_with_their_author(
+    admin_client, admin_user, cohort
+):
     application = submit(cohort)
-    url = reverse("admin:enrollment_application_change", args=[application.pk])
-    data = {
-        "documents-TOTAL_FORMS": "0",
-        "documents-INITIAL_FORMS": "0",
-        "history-TOTAL_FORMS": "1",
-        "history-INITIAL_FORMS": "1",
-        "notes-TOTAL_FORMS": "1",
-        "notes-INITIAL_FORMS": "0",
-        "notes-0-text": "Позвонить после 18:00",
-        "completion-TOTAL_FORMS": "0",
-        "completion-INITIAL_FORMS": "0",
-        "employment-TOTAL_FORMS": "0",
-        "employment-INITIAL_FORMS": "0",
-        "consents-TOTAL_FORMS": "1",
-        "consents-INITIAL_FORMS": "1",
-    }
-    response = admin_client.post(url, data)
-    assert response.status_code == 302, response.content.decode()[:2000]
+    page = reverse("admin:enrollment_application_change", args=[application.pk])
+    url = reverse("admin:enrollment_application_note", args=[application.pk])
+    assert url in admin_client.get(page).content.decode()
+    empty = admin_client.post(url, {"text": "  "}, follow=True)
+    assert "Заметка пустая" in " ".join(str(m) for m in empty.context["messages"])
+    assert not Note.objects.exists()
+    response = admin_client.post(url, {"text": "Позвонить после 18:00"})
+    assert response["Location"] == page
     note = Note.objects.get()
     assert (note.text, note.author) == ("Позвонить после 18:00", admin_user)
+    assert "Позвонить после 18:00" in admin_client.get(page).content.decode()
 
 
 def test_employment_form_in_the_admin(admin_client, cohort):

@@ -1,0 +1,82 @@
+"""The work screen of an application: the checklist of what it still needs
+and the one next step, as staff see them."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from enrollment import services
+from enrollment.models import ApplicationStatus
+from enrollment.worksheet import worksheet
+from programs.models import Cohort
+from tests.factories import CohortFactory, pdf_file, submit
+
+pytestmark = pytest.mark.django_db
+S = ApplicationStatus
+
+
+@pytest.fixture
+def staff(admin_user):
+    return services.Actor.staff(admin_user)
+
+
+def states(sheet) -> dict[str, str]:
+    return {line.label: line.state for line in sheet.lines}
+
+
+def test_a_new_application_is_taken_into_review_first():
+    application = submit(CohortFactory(), snils="")
+    sheet = worksheet(application)
+    assert sheet.next_step.action == "take_into_review"
+    lines = states(sheet)
+    assert lines["СНИЛС"] == "problem"
+    assert lines["Согласие на обработку персональных данных"] == "done"
+
+
+def test_every_required_document_is_listed_even_when_never_uploaded():
+    cohort = CohortFactory(admission_mode=Cohort.AdmissionMode.REVIEW)
+    application = submit(cohort)
+    required = [line for line in worksheet(application).lines if line.key == "document"]
+    assert required and all(line.text == "не загружен" for line in required)
+    assert all(line.state == "problem" for line in required)
+
+
+def test_a_document_to_check_is_the_next_step_and_then_the_offer(staff):
+    cohort = CohortFactory(admission_mode=Cohort.AdmissionMode.REVIEW)
+    application = submit(cohort, documents=[("passport", pdf_file())])
+    services.take_into_review(application=application, actor=staff)
+    application.refresh_from_db()
+    sheet = worksheet(application)
+    document = application.documents.get()
+    assert sheet.next_step.document == document
+    services.verify_document(document=document, actor=staff)
+    sheet = worksheet(application)
+    assert sheet.next_step.action == "accept"
+
+
+def test_an_offer_not_answered_and_a_contract_not_prepared_are_shown():
+    cohort = CohortFactory(admission_mode=Cohort.AdmissionMode.FIRST_COME)
+    application = submit(cohort, stream_code="personal")
+    assert application.status == S.OFFERED
+    sheet = worksheet(application)
+    lines = {line.key: line for line in sheet.lines}
+    assert lines["offer"].state == "problem"
+    assert lines["offer"].text.startswith("ещё нет ответа")
+    assert lines["contract"].text == "не подготовлен"
+    assert sheet.next_step.page == "admin:enrollment_contract_prepare"
+
+
+def test_the_work_screen_shows_the_next_step_and_the_checklist(admin_client):
+    cohort = CohortFactory(admission_mode=Cohort.AdmissionMode.REVIEW)
+    application = submit(cohort)
+    html = admin_client.get(
+        reverse("admin:enrollment_application_change", args=[application.pk])
+    ).content.decode()
+    act = reverse(
+        "admin:enrollment_application_act", args=[application.pk, "take_into_review"]
+    )
+    assert f'class="button ws-primary" href="{act}"' in html
+    assert html.count(act) == 1  # not repeated in the menu
+    assert "Следующий шаг" in html and "Что нужно" in html
+    assert 'name="_save"' not in html  # changed through its steps only
