@@ -38,4 +38,5 @@ ADMIN_PHRASES = (
     gettext_noop("The %(name)s “%(obj)s” was deleted successfully."),
     gettext_noop("%(name)s with ID “%(key)s” doesn’t exist. Perhaps it was deleted?"),
     gettext_noop("Change history: %s"),
+    gettext_noop("View history: %s"),
 )

@@ -1,12 +1,16 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from django import template
+from django.core.exceptions import FieldDoesNotExist
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest
 from django.urls import translate_url
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import capfirst
+from django.utils.translation import pgettext
 
 register = template.Library()
 
@@ -35,3 +39,34 @@ def page_url(context: template.Context, number: int) -> str:
     """A link to another page of a list, keeping its filters."""
     query = context.get("querystring", "")
     return f"?{query}&page={number}" if query else f"?page={number}"
+
+
+@register.simple_tag
+def history_cell(record: Any, column: str) -> object:
+    """A listed column of a history row (history_list_display), in words."""
+    from core.admin_history import readable
+
+    try:
+        field = record.instance_type._meta.get_field(column)
+    except FieldDoesNotExist:
+        return getattr(record, column, "")
+    return readable(field, getattr(record, column, None))
+
+
+@register.simple_tag
+def history_heading(opts: Any, column: str) -> str:
+    """The heading of a listed column of a history page."""
+    try:
+        return str(capfirst(opts.get_field(column).verbose_name))
+    except FieldDoesNotExist:
+        return column
+
+
+@register.filter
+def history_kind(record: Any) -> str:
+    """What a history row records: created, changed or deleted."""
+    return {
+        "+": pgettext("history", "created"),
+        "~": pgettext("history", "changed"),
+        "-": pgettext("history", "deleted"),
+    }.get(record.history_type, record.history_type)

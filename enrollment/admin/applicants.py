@@ -11,8 +11,8 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext
-from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin_history import ReadableHistoryAdmin
 from core.admin_pages import admin_page, service_form_page
 
 from .. import selectors, services
@@ -33,7 +33,7 @@ S = ApplicationStatus
 
 
 @admin.register(Applicant)
-class ApplicantAdmin(SimpleHistoryAdmin):
+class ApplicantAdmin(ReadableHistoryAdmin):
     list_display = ["__str__", "birth_date", "email", "phone", "municipality"]
     search_fields = ["last_name", "first_name", "patronymic", "email", "phone", "snils"]
     # Every field is read-only here: corrections go through correct_applicant

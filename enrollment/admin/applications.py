@@ -17,8 +17,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin_history import ReadableHistoryAdmin
 from core.admin_pages import admin_page, service_form_page
 from core.exports import start_export
 from programs.models import Cohort
@@ -96,7 +96,7 @@ class ApplicationChangeList(ChangeList):
 
 
 @admin.register(Application)
-class ApplicationAdmin(SimpleHistoryAdmin):
+class ApplicationAdmin(ReadableHistoryAdmin):
     list_display = [
         "applicant_name",
         "program",

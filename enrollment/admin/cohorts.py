@@ -14,8 +14,8 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin_history import ReadableHistoryAdmin
 from core.admin_pages import service_form_page
 from programs.admin import CohortAdmin as CatalogCohortAdmin
 from programs.models import Cohort, CohortQuota, FundingSource
@@ -146,7 +146,7 @@ admin.site.unregister(Cohort)
 
 
 @admin.register(Cohort)
-class CohortAdmin(SimpleHistoryAdmin, CatalogCohortAdmin):
+class CohortAdmin(ReadableHistoryAdmin, CatalogCohortAdmin):
     list_display = [
         "code",
         "program",

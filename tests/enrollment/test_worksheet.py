@@ -80,3 +80,18 @@ def test_the_work_screen_shows_the_next_step_and_the_checklist(admin_client):
     assert html.count(act) == 1  # not repeated in the menu
     assert "Следующий шаг" in html and "Что нужно" in html
     assert 'name="_save"' not in html  # changed through its steps only
+
+
+def test_the_history_reads_as_words_in_moscow_time(admin_client, admin_user):
+    cohort = CohortFactory(admission_mode=Cohort.AdmissionMode.REVIEW)
+    application = submit(cohort)
+    services.take_into_review(
+        application=application, actor=services.Actor.staff(admin_user)
+    )
+    html = admin_client.get(
+        reverse("admin:enrollment_application_history", args=[application.pk])
+    ).content.decode()
+    assert "Подана → На рассмотрении" in html
+    assert "in_review" not in html and "None" not in html
+    assert "Changes" not in html
+    assert 'style="' not in html
