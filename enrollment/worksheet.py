@@ -1,6 +1,6 @@
-"""What an application still needs, and the next step staff take: read from
-the records, never changed here (the work screen of the back office shows it,
-the services enforce it).
+"""What an application still needs, the next step staff take, and the day's
+queues of work: read from the records, never changed here (the back office
+shows them, the services enforce the rules).
 
 Each line of the checklist says what it is about, where it stands in words,
 and whether it is done; the next step is the one action that moves the
@@ -11,14 +11,38 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
 
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
 from core.identifiers import format_snils
 
-from .models import Application, ApplicationStatus, ConsentText, Contract, Document
+from .models import (
+    ACTIVE_STATUSES,
+    Application,
+    ApplicationStatus,
+    ConsentText,
+    Contract,
+    ContractState,
+    Document,
+    Payment,
+)
 from .models.contracts import LIVE_CONTRACT_STATES
 from .selectors import (
     document_checklist,
@@ -281,3 +305,87 @@ def _offered_step(
         % {"what": ", ".join(missing)}
     )
     return NextStep(text, action="enrol", label=_("Order of enrolment"))
+
+
+# --- The day's queue -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Queue:
+    key: str
+    label: str
+    count: int
+
+
+def _queues(now: datetime.datetime) -> dict[str, tuple[Any, Q]]:
+    """Each queue of the day: its label and the filter of its applications."""
+    pending = Document.objects.filter(
+        application=OuterRef("pk"), status=Document.Status.PENDING
+    )
+    paid = Payment.objects.filter(contract=OuterRef("pk")).values("contract")
+    paid_sum = paid.annotate(
+        total=Sum(
+            Case(
+                When(kind="payment", then=F("amount")),
+                default=-F("amount"),
+            )
+        )
+    ).values("total")
+    unpaid = Contract.objects.filter(
+        application=OuterRef("pk"), state=ContractState.CHECKED, price__gt=0
+    ).annotate(paid=Coalesce(Subquery(paid_sum), Value(Decimal(0))))
+    return {
+        "review": (gettext_lazy("New applications to review"), Q(status=S.SUBMITTED)),
+        "documents": (
+            gettext_lazy("Documents to check"),
+            Q(status__in=ACTIVE_STATUSES) & Q(Exists(pending)),
+        ),
+        "offers": (
+            gettext_lazy("Offers expiring within 24 hours"),
+            Q(
+                status=S.OFFERED,
+                offer_accepted_at__isnull=True,
+                offer_expires_at__gt=now,
+                offer_expires_at__lte=now + datetime.timedelta(hours=24),
+            ),
+        ),
+        "signature": (
+            gettext_lazy("Contracts awaiting a signature or a check"),
+            Q(status__in=ACTIVE_STATUSES)
+            & Q(
+                Exists(
+                    Contract.objects.filter(
+                        application=OuterRef("pk"),
+                        state__in=[ContractState.SENT, ContractState.SIGNED],
+                    )
+                )
+            ),
+        ),
+        "payment": (
+            gettext_lazy("Contracts awaiting payment"),
+            Q(status__in=ACTIVE_STATUSES)
+            & Q(Exists(unpaid.filter(paid__lt=F("price")))),
+        ),
+    }
+
+
+QUEUE_KEYS = ("review", "documents", "offers", "signature", "payment")
+
+
+def queue_filter(key: str, now: datetime.datetime | None = None) -> Q:
+    """The applications of the day's queue ``key``."""
+    return _queues(now or timezone.now())[key][1]
+
+
+def queue_label(key: str) -> str:
+    return str(_queues(timezone.now())[key][0])
+
+
+def work_queue(now: datetime.datetime | None = None) -> list[Queue]:
+    """How many applications wait in each queue of the day."""
+    now = now or timezone.now()
+    queues = _queues(now)
+    counts = Application.objects.aggregate(
+        **{key: Count("pk", filter=queues[key][1]) for key in QUEUE_KEYS}
+    )
+    return [Queue(key, str(queues[key][0]), counts[key]) for key in QUEUE_KEYS]

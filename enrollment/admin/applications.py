@@ -41,7 +41,7 @@ from ..models import (
     Employment,
 )
 from ..services.contract_terms import CONTRACT_STATUSES
-from ..worksheet import worksheet
+from ..worksheet import QUEUE_KEYS, queue_filter, queue_label, worksheet
 from .actions import (
     STAFF_ACTIONS,
     bulk_action_for,
@@ -60,6 +60,21 @@ from .inlines import (
 )
 
 S = ApplicationStatus
+
+
+class QueueFilter(admin.SimpleListFilter):
+    """The day's queues of work (the back office's home lists them)."""
+
+    title = _("work for today")
+    parameter_name = "queue"
+
+    def lookups(self, request, model_admin):
+        return [(key, queue_label(key)) for key in QUEUE_KEYS]
+
+    def queryset(self, request, queryset):
+        if self.value() in QUEUE_KEYS:
+            return queryset.filter(queue_filter(self.value()))
+        return queryset
 
 
 class CohortListFilter(admin.RelatedFieldListFilter):
@@ -108,6 +123,7 @@ class ApplicationAdmin(ReadableHistoryAdmin):
         "possible_duplicate",
     ]
     list_filter = [
+        QueueFilter,
         "status",
         "cohort__program__direction",
         "cohort__program",

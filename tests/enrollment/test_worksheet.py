@@ -95,3 +95,58 @@ def test_the_history_reads_as_words_in_moscow_time(admin_client, admin_user):
     assert "in_review" not in html and "None" not in html
     assert "Changes" not in html
     assert 'style="' not in html
+
+
+def test_the_days_queues_count_and_list_the_work_waiting(admin_client, admin_user):
+    import datetime
+
+    from django.utils import timezone
+
+    from enrollment.models import Application
+    from enrollment.services.contracts import (
+        check_signed_contract,
+        prepare_contract,
+        send_contract,
+        upload_signed_contract,
+    )
+    from enrollment.worksheet import queue_filter, work_queue
+    from programs.services import update_centre
+    from tests.enrollment.test_contracts import CENTRE, paid_group, prepared
+
+    update_centre(user=admin_user, changes=CENTRE)
+    staff = services.Actor.staff(admin_user)
+    review = submit(CohortFactory(admission_mode=Cohort.AdmissionMode.REVIEW))
+    documents = submit(
+        CohortFactory(admission_mode=Cohort.AdmissionMode.REVIEW),
+        documents=[("passport", pdf_file())],
+    )
+    offered, party = prepared(
+        paid_group(admission_mode=Cohort.AdmissionMode.FIRST_COME)
+    )
+    assert offered.status == S.OFFERED
+    soon = timezone.now() + datetime.timedelta(hours=5)
+    Application.objects.filter(pk=offered.pk).update(offer_expires_at=soon)
+    send_contract(
+        contract=prepare_contract(application=offered, actor=staff, party=party),
+        actor=staff,
+    )
+    counts = {q.key: q.count for q in work_queue()}
+    assert counts == {
+        "review": 2,  # both new ones
+        "documents": 1,
+        "offers": 1,
+        "signature": 1,
+        "payment": 0,
+    }
+    assert list(Application.objects.filter(queue_filter("documents"))) == [documents]
+    home = admin_client.get(reverse("admin:index")).content.decode()
+    changelist = reverse("admin:enrollment_application_changelist")
+    assert f'href="{changelist}?queue=offers"' in home
+    listed = admin_client.get(changelist + "?queue=review").content.decode()
+    assert review.applicant.last_name in listed
+    assert offered.applicant.last_name not in listed
+    contract = offered.contracts.get()
+    upload_signed_contract(contract=contract, upload=pdf_file(), actor=staff)
+    check_signed_contract(contract=contract, actor=staff, accepted=True)
+    counts = {q.key: q.count for q in work_queue()}
+    assert (counts["signature"], counts["payment"]) == (0, 1)
