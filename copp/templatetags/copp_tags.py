@@ -70,3 +70,9 @@ def history_kind(record: Any) -> str:
         "~": pgettext("history", "changed"),
         "-": pgettext("history", "deleted"),
     }.get(record.history_type, record.history_type)
+
+
+@register.filter
+def filter_in_use(choices: list[dict]) -> bool:
+    """Whether a list filter has a choice other than its first («All») chosen."""
+    return any(choice.get("selected") for choice in choices[1:])

@@ -14,7 +14,8 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -114,13 +115,11 @@ class ApplicationChangeList(ChangeList):
 class ApplicationAdmin(ReadableHistoryAdmin):
     list_display = [
         "applicant_name",
-        "program",
-        "cohort_code",
+        "cohort_column",
         "stream",
         "status",
-        "submitted_at",
-        "documents_complete",
-        "possible_duplicate",
+        "submitted",
+        "papers",
     ]
     list_filter = [
         QueueFilter,
@@ -198,21 +197,31 @@ class ApplicationAdmin(ReadableHistoryAdmin):
     def applicant_name(self, application: Application) -> str:
         return application.applicant.full_name
 
-    @admin.display(description=_("program"), ordering="cohort__program__title")
-    def program(self, application: Application) -> str:
-        return application.cohort.program.title
+    @admin.display(description=_("group and program"), ordering="cohort__code")
+    def cohort_column(self, application: Application) -> str:
+        return format_html(
+            '{}<div class="list-quiet">{}</div>',
+            application.cohort.code,
+            application.cohort.program.title,
+        )
 
-    @admin.display(description=_("cohort"), ordering="cohort__code")
-    def cohort_code(self, application: Application) -> str:
-        return application.cohort.code
+    @admin.display(description=_("submitted"), ordering="submitted_at")
+    def submitted(self, application: Application) -> str:
+        return date_format(timezone.localtime(application.submitted_at), "d.m.Y")
 
-    @admin.display(description=_("documents"), boolean=True)
-    def documents_complete(self, application: Application) -> bool:
-        return application.documents_complete
-
-    @admin.display(description=_("possible duplicate"), boolean=True)
-    def possible_duplicate(self, application: Application) -> bool:
-        return application.possible_duplicate
+    @admin.display(description=_("papers"))
+    def papers(self, application: Application) -> str:
+        """The documents in words, and a warning for a possible duplicate."""
+        badges = [
+            (
+                ("badge-ok", gettext("all documents"))
+                if application.documents_complete
+                else ("badge-warn", gettext("documents missing"))
+            )
+        ]
+        if application.possible_duplicate:
+            badges.append(("badge-warn", gettext("possible duplicate")))
+        return format_html_join(" ", '<span class="list-badge {}">{}</span>', badges)
 
     @admin.display(description=_("applicant"))
     def applicant_link(self, application: Application) -> str:
@@ -340,6 +349,11 @@ class ApplicationAdmin(ReadableHistoryAdmin):
         return xlsx_response(
             queryset, filename=filename, sheet_title=gettext("Applications")
         )
+
+    def changelist_view(self, request, extra_context=None):
+        # The list needs the width: the menu of sections stays on the home page.
+        extra = {"is_nav_sidebar_enabled": False, **(extra_context or {})}
+        return super().changelist_view(request, extra_context=extra)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         application = self.get_object(request, object_id)
