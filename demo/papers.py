@@ -8,7 +8,8 @@ import io
 from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import Image, ImageDraw
+from django.conf import settings
+from PIL import Image, ImageDraw, ImageFont
 
 from enrollment import services
 from enrollment.models import Application, ApplicationStatus, Contract, Order
@@ -35,9 +36,21 @@ STREETS = ["Заводская", "Литейная", "Машиностроите
 
 
 def _scan(title: str) -> SimpleUploadedFile:
-    """A one-page PDF standing for a scan."""
-    picture = Image.new("RGB", (420, 594), "white")
-    ImageDraw.Draw(picture).text((40, 40), title, fill="black")
+    """A one-page PDF standing for a scan, its title in Cyrillic (the papers'
+    own font), marked as a demo."""
+    picture = Image.new("RGB", (840, 1188), "white")
+    draw = ImageDraw.Draw(picture)
+    font = settings.PAPER_FONTS_DIR / "pt-serif-cyrillic-400-normal.woff"
+    try:
+        large, small = (
+            ImageFont.truetype(str(font), 36),
+            ImageFont.truetype(str(font), 24),
+        )
+    except OSError:
+        large = small = ImageFont.load_default()
+    draw.text((80, 80), title, fill="black", font=large)
+    draw.text((80, 150), "Образец для демонстрации", fill="#666666", font=small)
+    draw.rectangle((80, 220, 760, 1100), outline="#999999", width=3)
     data = io.BytesIO()
     picture.save(data, "PDF")
     return SimpleUploadedFile("scan.pdf", data.getvalue(), "application/pdf")

@@ -54,4 +54,9 @@ staff_urlpatterns = [
         views.staff_document,
         name="staff_document",
     ),
+    path(
+        "staff/documents/<id:document_id>/pages/<int:page>.png",
+        views.staff_document_page,
+        name="staff_document_page",
+    ),
 ]

@@ -21,7 +21,7 @@ from core.security import client_ip, limit_posts
 from programs.models import Cohort
 from programs.selectors import annotate_seats
 
-from . import selectors, services
+from . import previews, selectors, services
 from .forms import ApplicationForm, DocumentUploadForm, LostLinkForm, add_errors
 from .forms.contracts import CustomerDetailsForm, SignedUploadForm
 from .models import (
@@ -332,6 +332,23 @@ def document(request: HttpRequest, token: str, document_id: int) -> FileResponse
 def staff_document(request: HttpRequest, document_id: int) -> FileResponse:
     item = get_object_or_404(Document, pk=document_id)
     return _private(_file_response(item))
+
+
+@login_required
+@permission_required("enrollment.view_document", raise_exception=True)
+def staff_document_page(
+    request: HttpRequest, document_id: int, page: int
+) -> HttpResponse:
+    """A page of an applicant's document as a picture, for the review page."""
+    item = get_object_or_404(Document, pk=document_id)
+    try:
+        png = previews.preview_png(item, page)
+    except previews.NoPreview:
+        raise Http404 from None
+    response = HttpResponse(png, content_type="image/png")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return _private(response)
 
 
 def _file_response(item: Document) -> FileResponse:

@@ -24,7 +24,7 @@ from core.admin_pages import admin_page, service_form_page
 from core.exports import start_export
 from programs.models import Cohort
 
-from .. import selectors, services
+from .. import previews, selectors, services
 from ..forms import (
     ChangeStreamForm,
     DocumentReviewForm,
@@ -512,9 +512,25 @@ class ApplicationAdmin(ReadableHistoryAdmin):
             application=application,
             document=document,
             download=reverse("staff:staff_document", args=[document.pk]),
+            pages=self._preview_pages(document),
             form=form,
             back=back,
         )
+
+    @staticmethod
+    def _preview_pages(document: Document) -> list[str] | None:
+        """The addresses of the document's pages as pictures; None when the
+        file cannot be shown (it can still be downloaded)."""
+        if not document.file:
+            return None
+        try:
+            count = previews.page_count(document)
+        except previews.NoPreview:
+            return None
+        return [
+            reverse("staff:staff_document_page", args=[document.pk, page])
+            for page in range(count)
+        ]
 
     def duplicate_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         application = self._application_or_404(request, pk)

@@ -209,6 +209,12 @@ ROWS = [
         "---++-+",
     ),
     (
+        "staff picture of a file's page",
+        "GET",
+        lambda x, w: reverse("staff:staff_document_page", args=[a_doc(w), 0]),
+        "---++-+",
+    ),
+    (
         "staff contract download",
         "GET",
         lambda x, w: reverse(

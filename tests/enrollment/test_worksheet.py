@@ -150,3 +150,54 @@ def test_the_days_queues_count_and_list_the_work_waiting(admin_client, admin_use
     check_signed_contract(contract=contract, actor=staff, accepted=True)
     counts = {q.key: q.count for q in work_queue()}
     assert (counts["signature"], counts["payment"]) == (0, 1)
+
+
+def test_a_document_is_shown_as_pictures_of_its_pages_on_the_review_page(
+    admin_client,
+):
+    from enrollment.previews import MAX_PAGES
+    from tests.factories import png_file
+
+    application = submit(
+        CohortFactory(),
+        documents=[("passport", pdf_file()), ("education", png_file())],
+    )
+    pdf, picture = application.documents.order_by("pk")
+    for document in (pdf, picture):
+        page = admin_client.get(
+            reverse(
+                "admin:enrollment_application_review_document",
+                args=[application.pk, document.pk],
+            )
+        ).content.decode()
+        first = reverse("staff:staff_document_page", args=[document.pk, 0])
+        assert f'<img src="{first}"' in page
+        response = admin_client.get(first)
+        assert response["Content-Type"] == "image/png"
+        assert response.content.startswith(b"\x89PNG")
+        assert response["Cache-Control"] == "no-store, private"
+        assert "sandbox" in response["Content-Security-Policy"]
+    beyond = reverse("staff:staff_document_page", args=[pdf.pk, MAX_PAGES])
+    assert admin_client.get(beyond).status_code == 404
+    assert (
+        admin_client.get(
+            reverse("staff:staff_document_page", args=[picture.pk, 1])
+        ).status_code
+        == 404
+    )
+
+
+def test_a_damaged_file_is_offered_for_download_instead(admin_client):
+    from django.core.files.base import ContentFile
+
+    application = submit(CohortFactory(), documents=[("passport", pdf_file())])
+    document = application.documents.get()
+    document.file.save("broken.pdf", ContentFile(b"%PDF-1.4 broken"), save=True)
+    page = admin_client.get(
+        reverse(
+            "admin:enrollment_application_review_document",
+            args=[application.pk, document.pk],
+        )
+    ).content.decode()
+    assert "staff_document_page" not in page and "<img" not in page
+    assert "скачайте" in page.lower()
