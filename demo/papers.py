@@ -7,8 +7,8 @@ import datetime
 import io
 from decimal import Decimal
 
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image, ImageDraw, ImageFont
 
 from enrollment import services
