@@ -1,3 +1,5 @@
+import datetime
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,8 +13,10 @@ from django.http import (
 )
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from core.admin_pages import admin_page, service_form_page
@@ -22,7 +26,13 @@ from core.numbers import parse_int
 from . import selectors
 from .importing import MAX_ROWS, check_rows, import_partners, read_rows
 from .models import Agreement, Amendment, Commitment, Contact, Partner
-from .services import add_amendment, check_editable, sign_agreement, terminate_agreement
+from .services import (
+    EXPIRY_THRESHOLDS,
+    add_amendment,
+    check_editable,
+    sign_agreement,
+    terminate_agreement,
+)
 
 SESSION_KEY = "partners_import_rows"
 
@@ -226,6 +236,41 @@ class AmendForm(forms.Form):
     scan = forms.FileField(label=_("Scan"), required=False)
 
 
+EXPIRY_WARNING_DAYS = max(EXPIRY_THRESHOLDS)
+
+
+def agreement_state(
+    agreement: Agreement, today: datetime.date | None = None
+) -> tuple[str, str]:
+    """The agreement's state in words for the top of its page, and its style:
+    active, expiring within EXPIRY_WARNING_DAYS, draft, expired, terminated."""
+    today = today or timezone.localdate()
+    status = agreement.status_on(today)
+    if status == Agreement.Status.TERMINATED:
+        return "terminated", gettext("Terminated on %(date)s.") % {
+            "date": date_format(agreement.terminated_on)
+        }
+    if status == Agreement.Status.DRAFT:
+        return "draft", gettext("A draft: not signed yet.")
+    if status == Agreement.Status.EXPIRED:
+        return "expired", gettext("Expired on %(date)s.") % {
+            "date": date_format(agreement.valid_until)
+        }
+    if agreement.valid_until is None:
+        return "active", gettext("In force, with no end date.")
+    days = (agreement.valid_until - today).days
+    text = gettext("In force until %(date)s.") % {
+        "date": date_format(agreement.valid_until)
+    }
+    if days <= EXPIRY_WARNING_DAYS:
+        return "expiring", text + " " + ngettext(
+            "It expires in %(days)s day: extend it or let the partner know.",
+            "It expires in %(days)s days: extend it or let the partner know.",
+            days,
+        ) % {"days": days}
+    return "active", text
+
+
 @admin.register(Agreement)
 class AgreementAdmin(admin.ModelAdmin):
     list_display = ["number", "partner", "kind", "signed_on", "valid_until", "status"]
@@ -255,6 +300,13 @@ class AgreementAdmin(admin.ModelAdmin):
     @admin.display(description=_("status"))
     def status(self, agreement: Agreement) -> str:
         return agreement.get_status_display()
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        agreement = self.get_object(request, object_id)
+        extra = extra_context or {}
+        if agreement is not None:
+            extra["agreement_state"] = agreement_state(agreement)
+        return super().change_view(request, object_id, form_url, extra_context=extra)
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and obj.is_signed:

@@ -13,7 +13,7 @@ from core.identifiers import (
     validate_kpp,
     validate_ogrn,
 )
-from partners.models import Partner
+from partners.models import Agreement, Partner
 from tests.factories import CohortFactory, ProgramFactory
 
 pytestmark = pytest.mark.django_db
@@ -303,3 +303,26 @@ def test_import_confirmation_counts_the_rows_the_preview_refused(admin_client):
     response = admin_client.post(url, {"confirm": "1"}, follow=True)
     [message] = [str(m) for m in response.context["messages"]]
     assert "1" in message.split(";")[0] and "2" in message.split(";")[1]
+
+
+def test_the_agreements_page_says_its_state_and_that_it_expires_soon():
+    import datetime
+
+    from partners.admin import agreement_state
+
+    today = datetime.date(2026, 11, 30)
+    agreement = Agreement(
+        number="7",
+        valid_from=datetime.date(2026, 1, 1),
+        valid_until=datetime.date(2027, 1, 19),
+        signed_on=datetime.date(2026, 1, 1),
+    )
+    style, text = agreement_state(agreement, today)
+    assert style == "expiring"
+    assert "Действует до 19 января 2027 г." in text and "через 50 дней" in text
+    agreement.valid_until = datetime.date(2027, 12, 31)
+    assert agreement_state(agreement, today)[0] == "active"
+    agreement.valid_until = datetime.date(2026, 11, 1)
+    assert agreement_state(agreement, today) == ("expired", "Истекло 1 ноября 2026 г.")
+    agreement.signed_on = None
+    assert agreement_state(agreement, today)[0] == "draft"
