@@ -261,6 +261,8 @@ class ApplicationAdmin(ReadableHistoryAdmin):
             empty.add(EmploymentInline)
         if not obj.notes.exists():
             empty.add(NoteInline)
+        if not obj.documents.exists():
+            empty.add(DocumentInline)
         return [i for i in inlines if type(i) not in empty]
 
     def get_urls(self):

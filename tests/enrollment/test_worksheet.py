@@ -201,3 +201,30 @@ def test_a_damaged_file_is_offered_for_download_instead(admin_client):
     ).content.decode()
     assert "staff_document_page" not in page and "<img" not in page
     assert "скачайте" in page.lower()
+
+
+@pytest.mark.parametrize(
+    ("agent", "shown"),
+    [
+        (
+            "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 "
+            "(KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36",
+            "Chrome 126 · Windows",
+        ),
+        (
+            "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 (KHTML, like Gecko) "
+            "Chrome/125.0 YaBrowser/24.4.1 Mobile Safari/537.36",
+            "Яндекс Браузер 24 · Android",
+        ),
+        (
+            "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15"
+            " (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1",
+            "Safari 17 · iOS",
+        ),
+        ("pytest", "pytest"),
+    ],
+)
+def test_a_consents_browser_is_named_in_a_few_words(agent, shown):
+    from enrollment.admin.inlines import browser_of
+
+    assert browser_of(agent) == shown
