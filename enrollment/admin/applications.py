@@ -63,6 +63,11 @@ from .inlines import (
 S = ApplicationStatus
 
 
+# Staff actions the work screen's button takes at once, with no page to
+# confirm them: each only moves the application on and can be undone.
+AT_ONCE = ("take_into_review", "start_studies")
+
+
 class QueueFilter(admin.SimpleListFilter):
     """The day's queues of work (the back office's home lists them)."""
 
@@ -365,6 +370,8 @@ class ApplicationAdmin(ReadableHistoryAdmin):
             step = sheet.next_step
             extra["worksheet"] = sheet
             extra["next_url"] = self._next_url(application, sheet)
+            # A step that asks nothing more is taken in one click.
+            extra["next_at_once"] = step.action in AT_ONCE
             extra["staff_actions"] = [
                 (name, action.label)
                 for name, action in STAFF_ACTIONS.items()

@@ -76,8 +76,13 @@ def test_the_work_screen_shows_the_next_step_and_the_checklist(admin_client):
     act = reverse(
         "admin:enrollment_application_act", args=[application.pk, "take_into_review"]
     )
-    assert f'class="button ws-primary" href="{act}"' in html
+    # Taking into review asks nothing more: one click, no page to confirm.
+    assert f'<form method="post" action="{act}">' in html
     assert html.count(act) == 1  # not repeated in the menu
+    response = admin_client.post(act)
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.status == S.IN_REVIEW
     assert "Следующий шаг" in html and "Что нужно" in html
     assert 'name="_save"' not in html  # changed through its steps only
 
