@@ -286,11 +286,17 @@ def _offered_step(
                 page="admin:enrollment_contract_prepare",
                 label=_("Prepare a contract"),
             )
-        if contract.state != "checked" or any(
+        overdue = any(
             line.state == "problem" for line in lines if line.key == "payment"
-        ):
+        )
+        if contract.state != "checked" or overdue:
+            text = {
+                "prepared": _("The contract is prepared: check it and send it."),
+                "sent": _("The contract is with the applicant, to sign and upload."),
+                "signed": _("The applicant uploaded the signed copy: check it."),
+            }.get(contract.state, _("A payment under the contract is overdue."))
             return NextStep(
-                _("The contract is on its way: its own page shows the next step."),
+                text,
                 page="admin:enrollment_contract_change",
                 label=pgettext("next step", "Open the contract"),
             )
