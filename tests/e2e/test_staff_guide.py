@@ -55,6 +55,10 @@ def test_from_submission_to_enrolment_by_the_screen_alone(page, admin_user):
         code="WELD-21",
         starts_on=datetime.date.today() + datetime.timedelta(days=14),
     )
+    cohort.program.title = (
+        "Сварщик ручной дуговой сварки плавящимся покрытым электродом"
+    )
+    cohort.program.save(update_fields=["title"])
     application = submit(
         cohort,
         stream_code="personal",
