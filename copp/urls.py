@@ -2,7 +2,6 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_page
 
 from core import urls as core_urls
@@ -10,10 +9,6 @@ from enrollment import urls as enrollment_urls
 
 from . import accessibility, views
 from .sitemaps import SITEMAPS
-
-admin.site.site_header = _("Centre for advanced professional training: back office")
-admin.site.site_title = _("Back office")
-admin.site.index_title = _("Intake and catalog")
 
 handler404 = "copp.views.page_not_found"
 handler500 = "copp.views.server_error"

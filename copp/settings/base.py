@@ -18,7 +18,7 @@ DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "copp.admin_site.BackOfficeAdminConfig",  # django.contrib.admin, our own site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

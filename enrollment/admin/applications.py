@@ -357,11 +357,6 @@ class ApplicationAdmin(ReadableHistoryAdmin):
             queryset, filename=filename, sheet_title=gettext("Applications")
         )
 
-    def changelist_view(self, request, extra_context=None):
-        # The list needs the width: the menu of sections stays on the home page.
-        extra = {"is_nav_sidebar_enabled": False, **(extra_context or {})}
-        return super().changelist_view(request, extra_context=extra)
-
     def change_view(self, request, object_id, form_url="", extra_context=None):
         application = self.get_object(request, object_id)
         extra = extra_context or {}

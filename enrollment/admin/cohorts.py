@@ -12,6 +12,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -148,10 +150,9 @@ admin.site.unregister(Cohort)
 @admin.register(Cohort)
 class CohortAdmin(ReadableHistoryAdmin, CatalogCohortAdmin):
     list_display = [
-        "code",
-        "program",
-        "starts_on",
-        "application_deadline",
+        "group",
+        "starts",
+        "deadline",
         "capacity",
         "seats_held",
         "seats_reserved",
@@ -160,6 +161,7 @@ class CohortAdmin(ReadableHistoryAdmin, CatalogCohortAdmin):
         "at_risk",
         "status",
     ]
+    list_display_links = ["group"]
     list_filter = [AtRiskFilter, *CatalogCohortAdmin.list_filter]
     inlines = [QuotaInline, ReservationInline, WaitlistInline, RosterInline]
     change_form_template = "admin/enrollment/cohort/change_form.html"
@@ -185,9 +187,28 @@ class CohortAdmin(ReadableHistoryAdmin, CatalogCohortAdmin):
     def waiting(self, cohort: Cohort) -> int:
         return cohort.waiting_count
 
-    @admin.display(description=_("at risk"), boolean=True)
-    def at_risk(self, cohort: Cohort) -> bool:
-        return selectors.is_at_risk(cohort, cohort.seats_held, timezone.localdate())
+    @admin.display(description=_("group and program"), ordering="code")
+    def group(self, cohort: Cohort) -> str:
+        return format_html(
+            '{}<div class="list-quiet">{}</div>', cohort.code, cohort.program.title
+        )
+
+    @admin.display(description=_("starts"), ordering="starts_on")
+    def starts(self, cohort: Cohort) -> str:
+        return date_format(cohort.starts_on, "d.m.Y")
+
+    @admin.display(description=_("applications until"), ordering="application_deadline")
+    def deadline(self, cohort: Cohort) -> str:
+        return date_format(cohort.application_deadline, "d.m.Y")
+
+    @admin.display(description=_("at risk"))
+    def at_risk(self, cohort: Cohort) -> str:
+        """A warning where the group is at risk; nothing otherwise."""
+        if selectors.is_at_risk(cohort, cohort.seats_held, timezone.localdate()):
+            return format_html(
+                '<span class="list-badge badge-warn">{}</span>', gettext("at risk")
+            )
+        return ""
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:

@@ -77,14 +77,21 @@ def _reference_rows(reference_rows):
 
 
 def look(page, size: str, name: str) -> None:
-    """Check the screen's layout and keep its picture."""
+    """Keep the screen's picture and check its layout."""
     page.wait_for_load_state("load")
-    wide = page.evaluate("document.documentElement.scrollWidth")
-    assert wide <= page.viewport_size["width"], f"{name}: {wide} px wide"
-    assert page.evaluate(OVERLAPS, BLOCKS) == [], name
     folder = ARTIFACTS / "screens" / size
     folder.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+    wide = page.evaluate("document.documentElement.scrollWidth")
+    assert wide <= page.viewport_size["width"], f"{name}: {wide} px wide"
+    assert page.evaluate(OVERLAPS, BLOCKS) == [], name
+    # Nor a table that scrolls sideways inside the page.
+    scrolled = page.evaluate(
+        """() => Array.from(document.querySelectorAll('.results, .tabular, table'))
+            .filter(e => e.scrollWidth > e.clientWidth + 1)
+            .map(e => e.className || e.tagName)"""
+    )
+    assert scrolled == [], f"{name}: {scrolled}"
 
 
 @pytest.fixture
