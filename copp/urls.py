@@ -23,6 +23,8 @@ urlpatterns = [
         ),
     ),
     path("robots.txt", views.robots_txt, name="robots"),
+    # Browsers and crawlers ask for it at the root whatever the page says.
+    path("favicon.ico", views.favicon, name="favicon"),
     path(
         "sitemap.xml",
         cache_page(60 * 15)(sitemap),

@@ -18,9 +18,16 @@ from django.db import (
     transaction,
 )
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    JsonResponse,
+    QueryDict,
+)
 from django.shortcuts import redirect, render
 from django.template import loader
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -309,3 +316,9 @@ def report_subscriptions(request: HttpRequest) -> HttpResponse:
             else gettext("You will not receive the report by e-mail."),
         )
     return redirect("reports:dashboard")
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """/favicon.ico, which browsers and crawlers ask for whatever the page
+    says: the icon among the static files (named by its content)."""
+    return HttpResponsePermanentRedirect(static("favicon.ico"))

@@ -291,6 +291,12 @@ def accept_offer(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_POST
 def decline_offer(request: HttpRequest, token: str) -> HttpResponse:
+    if request.POST.get("confirm") != "1":
+        # The seat would go to the next person for good: asked for, never assumed.
+        messages.error(
+            request, _("To decline the seat, tick that you give it up, then decline.")
+        )
+        return redirect(_application_or_404(token))
     return _act(
         request,
         token,

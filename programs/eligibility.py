@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 from core.dates import age_on
 
@@ -69,17 +69,24 @@ def education_at_least(level: str, required: str) -> bool:
     return EDUCATION_ORDER.index(level) >= EDUCATION_ORDER.index(required)
 
 
+def years(count: int) -> str:
+    """An age in words of the language: «12 лет», «21 год», «3 года»."""
+    return ngettext("%(count)s year", "%(count)s years", count) % {"count": count}
+
+
 def _age_limit_reasons(
     age: int, low: int | None, high: int | None, *, subject: str
 ) -> list[str]:
     reasons = []
+    if age < 0:
+        return reasons  # a birth date in the future: the form says so
     if low is not None and age < low:
         reasons.append(
             gettext(
                 "%(subject)s is for people aged %(min)s and over on the first day "
                 "of training; you will be %(age)s."
             )
-            % {"subject": subject, "min": low, "age": age}
+            % {"subject": subject, "min": years(low), "age": years(age)}
         )
     if high is not None and age > high:
         reasons.append(
@@ -87,7 +94,7 @@ def _age_limit_reasons(
                 "%(subject)s is for people no older than %(max)s on the first day "
                 "of training; you will be %(age)s."
             )
-            % {"subject": subject, "max": high, "age": age}
+            % {"subject": subject, "max": years(high), "age": years(age)}
         )
     return reasons
 
@@ -105,13 +112,13 @@ def program_reasons(
     """Why the program itself does not admit the person (empty: it does)."""
     age = age_on(s.birth_date, starts_on)
     reasons = []
-    if age < program.min_age:
+    if 0 <= age < program.min_age:
         reasons.append(
             gettext(
                 "This program accepts learners from the age of %(min)s; on the first "
                 "day of the group you will be %(age)s."
             )
-            % {"min": program.min_age, "age": age}
+            % {"min": years(program.min_age), "age": years(age)}
         )
     if not education_at_least(s.education_level, program.required_education):
         reasons.append(

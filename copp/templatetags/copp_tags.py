@@ -4,6 +4,7 @@ import json
 from typing import Any
 
 from django import template
+from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest
@@ -25,6 +26,24 @@ def language_url(context: template.Context, code: str) -> str:
     if request is None:
         return "/"
     return translate_url(request.get_full_path(), code)
+
+
+@register.simple_tag(takes_context=True)
+def language_alternates(context: template.Context) -> list[tuple[str, str]]:
+    """The page's address in each language, absolute (search engines ignore
+    relative ones), and the default language's as ``x-default``."""
+    request: HttpRequest | None = context.get("request")
+    if request is None:
+        return []
+    path = request.get_full_path()
+    links = [
+        (code, request.build_absolute_uri(translate_url(path, code)))
+        for code, _name in settings.LANGUAGES
+    ]
+    default = next(
+        (href for code, href in links if code == settings.LANGUAGE_CODE), None
+    )
+    return [*links, ("x-default", default)] if default else links
 
 
 @register.filter

@@ -116,20 +116,24 @@ def check_applicant_fits(data: ApplicantData, cohort: Cohort) -> None:
     program = cohort.program
     errors: dict[str, list] = {}
     age = age_on(data.birth_date, cohort.starts_on)
-    if age < program.min_age:
+    if age > 120 or data.birth_date > timezone.localdate():
+        # A date that cannot be a birth date: no age is worked out from it.
+        errors.setdefault("birth_date", []).append(
+            ValidationError(_("Please check the date of birth."), code="birth_date")
+        )
+    elif age < program.min_age:
         errors.setdefault("birth_date", []).append(
             ValidationError(
                 _(
                     "This program accepts learners from the age of %(min)s; on the "
                     "first day of the group you will be %(age)s."
                 )
-                % {"min": program.min_age, "age": age},
+                % {
+                    "min": eligibility.years(program.min_age),
+                    "age": eligibility.years(age),
+                },
                 code="too_young",
             )
-        )
-    if age > 120 or data.birth_date > timezone.localdate():
-        errors.setdefault("birth_date", []).append(
-            ValidationError(_("Please check the date of birth."), code="birth_date")
         )
     required = program.required_education
     if not eligibility.education_at_least(data.education_level, required):

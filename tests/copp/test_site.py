@@ -183,3 +183,29 @@ def test_an_amendment_that_is_not_a_number_is_404(admin_client):
     url = f"/admin/partners/agreement/{agreement.pk}/scan/"
     for value in ("²", "１", "abc", "9" * 40, "-1"):
         assert admin_client.get(f"{url}?amendment={value}").status_code == 404
+
+
+def test_alternates_are_absolute_with_an_x_default(client):
+    html = client.get("/programs/").content.decode()
+    assert (
+        '<link rel="alternate" hreflang="ru" href="http://testserver/programs/">'
+        in html
+    )
+    assert (
+        '<link rel="alternate" hreflang="en" href="http://testserver/en/programs/">'
+        in html
+    )
+    assert (
+        '<link rel="alternate" hreflang="x-default" href="http://testserver/programs/">'
+        in html
+    )
+    english = client.get("/en/programs/").content.decode()
+    assert 'hreflang="x-default" href="http://testserver/programs/"' in english
+
+
+def test_every_page_names_its_icon_and_the_root_icon_answers(client):
+    html = client.get("/").content.decode()
+    assert 'rel="icon"' in html and "favicon" in html
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith(".ico")

@@ -687,3 +687,49 @@ def test_demo_applications_have_flags_matching_their_history():
         expected = stages_reached(statuses)
         actual = {flag: getattr(application, flag) for flag in expected}
         assert actual == expected, application.pk
+
+
+@pytest.mark.parametrize(
+    ("years_old", "message"),
+    [
+        (
+            12,
+            "Минимальный возраст для этой программы: 14 лет; в первый день занятий вам будет 12 лет.",
+        ),
+        (
+            13,
+            "Минимальный возраст для этой программы: 14 лет; в первый день занятий вам будет 13 лет.",
+        ),
+    ],
+)
+def test_a_too_young_applicant_reads_ages_in_russian(years_old, message):
+    from enrollment.services.submission import check_applicant_fits
+
+    cohort = CohortFactory()
+    cohort.program.min_age = 14
+    cohort.program.save(update_fields=["min_age"])
+    born = cohort.starts_on.replace(year=cohort.starts_on.year - years_old)
+    data = applicant_data(birth_date=born)
+    with pytest.raises(ValidationError) as error:
+        check_applicant_fits(data, cohort)
+    assert error.value.message_dict["birth_date"] == [message]
+
+
+def test_a_birth_date_in_the_future_is_only_called_wrong():
+    from enrollment.services.submission import check_applicant_fits
+
+    cohort = CohortFactory()
+    born = datetime.date.today() + datetime.timedelta(days=4 * 365)
+    data = applicant_data(birth_date=born)
+    with pytest.raises(ValidationError) as error:
+        check_applicant_fits(data, cohort)
+    assert error.value.message_dict["birth_date"] == ["Проверьте дату рождения."]
+
+
+@pytest.mark.parametrize(
+    ("count", "words"), [(1, "1 год"), (3, "3 года"), (12, "12 лет"), (21, "21 год")]
+)
+def test_years_read_as_russian(count, words):
+    from programs.eligibility import years
+
+    assert years(count) == words

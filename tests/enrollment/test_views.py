@@ -226,7 +226,14 @@ def test_applicant_declines_an_offer_and_the_next_person_gets_it(client, cohort)
     for _ in range(2):
         submit(cohort)
     waiting = submit(cohort)
-    client.post(reverse("enrollment:decline_offer", kwargs={"token": first.token}))
+    url = reverse("enrollment:decline_offer", kwargs={"token": first.token})
+    unconfirmed = client.post(url, follow=True)
+    assert "отметьте, что вы от него отказываетесь" in " ".join(
+        str(m) for m in unconfirmed.context["messages"]
+    )
+    first.refresh_from_db()
+    assert first.status == "offered"  # nothing given away without the tick
+    client.post(url, {"confirm": "1"})
     first.refresh_from_db()
     waiting.refresh_from_db()
     assert (first.status, waiting.status) == (S.WITHDRAWN, S.OFFERED)
