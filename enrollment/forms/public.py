@@ -499,6 +499,15 @@ class DocumentUploadForm(forms.Form):
             usual = [DocumentKind.SNILS, DocumentKind.NAME_CHANGE, DocumentKind.OTHER]
             kinds = list(dict.fromkeys([*wanted, *held, *usual]))
             self.fields["kind"].choices = [(k, DocumentKind(k).label) for k in kinds]
+            # The first paper still wanted is offered first: never one already
+            # uploaded (a rejected one counts as wanted again).
+            usable = set(
+                application.documents.exclude(status="rejected").values_list(
+                    "kind", flat=True
+                )
+            )
+            missing = [k for k in wanted if k not in usable]
+            self.fields["kind"].initial = missing[0] if missing else DocumentKind.OTHER
 
 
 class LostLinkForm(HoneypotMixin, forms.Form):

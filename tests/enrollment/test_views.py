@@ -426,3 +426,13 @@ def test_a_consent_version_that_is_not_a_number_is_404(client, version):
 
 def test_a_known_consent_version_is_shown(client):
     assert client.get("/consent/processing/?version=1").status_code == 200
+
+
+def test_the_status_page_gives_the_number_to_quote_and_offers_a_missing_paper(
+    client, cohort
+):
+    application = submit(cohort, documents=[("passport", pdf_file())])
+    response = client.get(application.get_absolute_url())
+    assert f"Ваша заявка № {application.pk}" in response.content.decode()
+    form = response.context["upload_form"]
+    assert form["kind"].initial != "passport"  # already uploaded
