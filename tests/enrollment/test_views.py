@@ -436,3 +436,12 @@ def test_the_status_page_gives_the_number_to_quote_and_offers_a_missing_paper(
     assert f"Ваша заявка № {application.pk}" in response.content.decode()
     form = response.context["upload_form"]
     assert form["kind"].initial != "passport"  # already uploaded
+
+
+def test_an_enrolled_applicant_reads_what_to_bring_on_the_first_day(client, cohort):
+    application = submit(cohort)
+    Application.objects.filter(pk=application.pk).update(status="enrolled")
+    html = client.get(application.get_absolute_url()).content.decode()
+    assert "В первый день" in html
+    assert cohort.venue.address in html
+    assert "Принесите в первый день" in html and "Не загружен" not in html
