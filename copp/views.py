@@ -158,15 +158,22 @@ def reports_dashboard(request: HttpRequest) -> HttpResponse:
     if request.GET.get("format") in ("register", "register-check"):
         return register_page(request, form, today)
     tables = reports.build_report(form, today)
+    period = form.period(today)
     if request.GET.get("format") == "xlsx":
         panel = request.GET.get("panel")
-        chosen = [t for t in tables if t.key == panel] or tables
+        chosen = [t for t in tables if t.key == panel]
         response = HttpResponse(
-            reports.report_xlsx(chosen),
+            reports.report_xlsx(
+                chosen or tables, about=form.description(today, timezone.now())
+            ),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
-        name = f"report-{panel or 'all'}-{today:%Y%m%d}.xlsx"
-        response["Content-Disposition"] = content_disposition_header(True, name)
+        # Named by its period (and its panel): report-20260901-20261130.xlsx.
+        parts = ["report", *(t.key.replace("_", "-") for t in chosen[:1])]
+        name = "-".join([*parts, period.slug(today)])
+        response["Content-Disposition"] = content_disposition_header(
+            True, f"{name}.xlsx"
+        )
         return response
     query = request.GET.copy()
     query.pop("format", None)
@@ -177,6 +184,7 @@ def reports_dashboard(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "tables": tables,
+            "period_label": period.label(),
             "charts_available": settings.CHARTS_AVAILABLE,
             "query": query.urlencode(),
             "subscription_form": SubscriptionForm(
@@ -213,7 +221,22 @@ def register_page(
     query.pop("format", None)
     query["template"] = template
     if request.GET.get("format") == "register-check":
-        return register_check(request, completions, duplicates, template, query)
+        period = form.period(today)
+        left_out = register.completions_left_out(
+            form.applications(today),
+            template,
+            first=period.first_day,
+            last=period.last_day,
+        )
+        return register_check(
+            request,
+            completions,
+            duplicates,
+            template,
+            query,
+            period_label=period.label(),
+            left_out=left_out,
+        )
     filename = f"frdo-{template}-{today:%Y%m%d}.xlsx"
     rows = completions.count() + duplicates.count()
     if rows <= settings.EXPORT_IN_BACKGROUND_ROWS:
@@ -253,8 +276,12 @@ def register_check(
     duplicates: QuerySet,
     template: str,
     query: QueryDict,
+    *,
+    period_label: str,
+    left_out: register.LeftOut,
 ) -> HttpResponse:
-    """Every row of the register checked before export."""
+    """Every row of the register checked before export, and the completions the
+    report counts for the period that this register does not list, and why."""
     checked = register.check_register(
         completions, duplicates, template, shown=CHECK_SHOWN
     )
@@ -269,12 +296,33 @@ def register_check(
             "ready": checked.ready,
             "with_problems": checked.with_problems,
             "problems": checked.problems,
+            "by_field": checked.by_field,
             "shown_limit": CHECK_SHOWN,
+            "period_label": period_label,
+            "left_out": left_out,
+            "outside_query": _outside_query(query, left_out),
+            "other_template": next(
+                (name for key, name in register.TEMPLATES.items() if key != template),
+                "",
+            ),
             "download": f"?{query.urlencode()}&format=register",
             "query_without_template": _without(query, "template"),
             "back": f"?{_without(query, 'template')}",
         },
     )
+
+
+def _outside_query(query: QueryDict, left_out: register.LeftOut) -> str:
+    """The register's check for the days the documents left out as issued
+    outside the period were issued."""
+    if not (left_out.outside_from and left_out.outside_to):
+        return ""
+    query = query.copy()
+    query.pop("preset", None)
+    query["date_from"] = left_out.outside_from.isoformat()
+    query["date_to"] = left_out.outside_to.isoformat()
+    query["format"] = "register-check"
+    return query.urlencode()
 
 
 def _without(query: QueryDict, name: str) -> str:

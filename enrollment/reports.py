@@ -18,7 +18,13 @@ from django.db.models.functions import (
     TruncWeek,
 )
 
-from programs.models import BUDGET_PAYERS, LearnerCategory, Payer, ProgramKind
+from programs.models import (
+    BUDGET_PAYERS,
+    Cohort,
+    LearnerCategory,
+    Payer,
+    ProgramKind,
+)
 
 from .models import (
     FUNNEL_COUNTERS,
@@ -89,19 +95,58 @@ def add_up(name: str, rows) -> FunnelRow:
 
 
 def applications_over_time(
-    daily: QuerySet[DailyIntake], *, by: str = "month"
+    daily: QuerySet[DailyIntake],
+    *,
+    by: str = "month",
+    first: datetime.date | None = None,
+    last: datetime.date | None = None,
 ) -> list[tuple[datetime.date, int]]:
     """Applications per month or per week (weeks start on Monday), by the day of
-    submission in Moscow time."""
+    submission in Moscow time: summed in SQL, then every month (week) from
+    ``first`` (or the first with applications) to ``last`` (or the last with
+    applications) listed, those without applications as zero, so that the time
+    axis has no gaps. No applications at all: no rows."""
     trunc = TruncWeek if by == "week" else TruncMonth
-    return list(
-        daily.annotate(period=trunc("day"))
+    counts = {
+        _as_date(start): n
+        for start, n in daily.annotate(period=trunc("day"))
         .order_by()
         .values("period")
         .annotate(n=Sum("submitted"))
-        .order_by("period")
         .values_list("period", "n")
-    )
+    }
+    if not any(counts.values()):
+        return []
+    begin = _period_start(first, by) if first else min(counts)
+    end = _period_start(last, by) if last else max(counts)
+    # Rows outside the bounds cannot exist (the caller filtered by them), but
+    # the bounds never cut rows that do.
+    begin, end = min(begin, min(counts)), max(end, max(counts))
+    rows = []
+    start = begin
+    while start <= end:
+        rows.append((start, counts.get(start, 0)))
+        start = _next_period(start, by)
+    return rows
+
+
+def _as_date(value: datetime.date) -> datetime.date:
+    """TruncWeek of a date gives a date, or a datetime on some backends."""
+    return value.date() if isinstance(value, datetime.datetime) else value
+
+
+def _period_start(day: datetime.date, by: str) -> datetime.date:
+    if by == "week":
+        return day - datetime.timedelta(days=day.weekday())
+    return day.replace(day=1)
+
+
+def _next_period(start: datetime.date, by: str) -> datetime.date:
+    if by == "week":
+        return start + datetime.timedelta(days=7)
+    if start.month == 12:
+        return start.replace(year=start.year + 1, month=1)
+    return start.replace(month=start.month + 1)
 
 
 def learners(applications: QuerySet[Application]) -> QuerySet[Application]:
@@ -209,28 +254,100 @@ def employment(applications: QuerySet[Application]) -> dict[str, int]:
     }
 
 
-def cohort_fill(cohorts: QuerySet, *, today, now) -> list[tuple]:
-    """Per cohort: seats held now, people waiting, at risk; three grouped queries
-    whatever the number of applications."""
-    cohorts = list(cohorts.select_related("program").order_by("starts_on", "code"))
-    ids = [cohort.pk for cohort in cohorts]
-    in_cohorts = Application.objects.filter(cohort_id__in=ids).order_by()
-    held = dict(
-        in_cohorts.filter(held_q(now))
+class CohortStage:
+    """Where a cohort is on a day: its intake, its training, or done."""
+
+    UPCOMING = "upcoming"
+    RUNNING = "running"
+    FINISHED = "finished"
+
+
+@dataclass(frozen=True)
+class CohortFill:
+    """One cohort's figures for the report.
+
+    ``held``: seats held now (enrollment.seats: learners and live offers);
+    ``learners``: people enrolled, whatever came after (studying, completed,
+    expelled); ``completed``: of them, who completed; ``waiting``: on the
+    waiting list now.
+    """
+
+    cohort: Cohort
+    stage: str
+    held: int
+    learners: int
+    completed: int
+    waiting: int
+    at_risk: bool
+
+    @property
+    def taken(self) -> int:
+        """What fills the group: the seats held while it recruits, the people
+        enrolled once it has started (their seats are no longer held when they
+        complete, but they filled it)."""
+        return self.held if self.stage == CohortStage.UPCOMING else self.learners
+
+
+def cohort_stage(cohort: Cohort, today: datetime.date) -> str:
+    if cohort.starts_on > today:
+        return CohortStage.UPCOMING
+    if cohort.ends_on >= today:
+        return CohortStage.RUNNING
+    return CohortStage.FINISHED
+
+
+def cohort_figures(
+    cohorts: QuerySet[Cohort], *, today: datetime.date, now: datetime.datetime
+) -> list[CohortFill]:
+    """Per cohort: seats held now, learners, completed, waiting, at risk; in
+    the order a manager reads them: the groups still recruiting, the nearest
+    start first; then the groups studying and the finished ones, each the
+    latest start first. Two queries whatever the number of
+    applications."""
+    cohorts_list = list(cohorts.select_related("program").order_by("starts_on", "code"))
+    ids = [cohort.pk for cohort in cohorts_list]
+    figures = ("held", "learners", "completed", "waiting")
+    counts: dict[int, tuple[int, ...]] = {
+        row[0]: row[1:]
+        for row in Application.objects.filter(cohort_id__in=ids)
+        .order_by()
         .values("cohort")
-        .annotate(n=Count("*"))
-        .values_list("cohort", "n")
-    )
-    waiting = dict(
-        in_cohorts.filter(status=S.WAITLISTED)
-        .values("cohort")
-        .annotate(n=Count("*"))
-        .values_list("cohort", "n")
-    )
-    rows = []
-    for cohort in cohorts:
-        taken = held.get(cohort.pk, 0)
-        rows.append(
-            (cohort, taken, waiting.get(cohort.pk, 0), is_at_risk(cohort, taken, today))
+        .annotate(
+            held=Count("pk", filter=held_q(now)),
+            learners=Count("pk", filter=Q(status__in=LEARNER_STATUSES)),
+            completed=Count("pk", filter=Q(status=S.COMPLETED)),
+            waiting=Count("pk", filter=Q(status=S.WAITLISTED)),
         )
-    return rows
+        .values_list("cohort", *figures)
+    }
+    rows = []
+    for cohort in cohorts_list:
+        held, learners, completed, waiting = counts.get(cohort.pk, (0, 0, 0, 0))
+        rows.append(
+            CohortFill(
+                cohort=cohort,
+                stage=cohort_stage(cohort, today),
+                held=held,
+                learners=learners,
+                completed=completed,
+                waiting=waiting,
+                at_risk=is_at_risk(cohort, held, today),
+            )
+        )
+    return sorted(rows, key=_reading_order)
+
+
+def _reading_order(row: CohortFill) -> tuple:
+    cohort = row.cohort
+    if row.stage == CohortStage.UPCOMING:
+        return (0, cohort.starts_on.toordinal(), cohort.code)
+    if row.stage == CohortStage.RUNNING:
+        return (1, -cohort.starts_on.toordinal(), cohort.code)
+    return (2, -cohort.starts_on.toordinal(), cohort.code)
+
+
+def cohort_fill(cohorts: QuerySet, *, today, now) -> list[tuple]:
+    """Per cohort, by start: seats held now, people waiting, at risk."""
+    rows = cohort_figures(cohorts, today=today, now=now)
+    rows.sort(key=lambda row: (row.cohort.starts_on, row.cohort.code))
+    return [(row.cohort, row.held, row.waiting, row.at_risk) for row in rows]

@@ -1,8 +1,10 @@
 """The managers' report: its period and filters (``period``), its panels
-(``panels``, one function each) and its workbook (``xlsx``)."""
+(``panels``, one function each), their tables (``tables``) and its workbook
+(``xlsx``)."""
 
-from .panels import PANELS, Report, Table, build_report
+from .panels import PANELS, Report, build_report
 from .period import Period, ReportForm, period_of_days, preset_days
+from .tables import Table
 from .xlsx import report_xlsx
 
 __all__ = [

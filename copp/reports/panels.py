@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from enrollment import reports as enrollment_reports
 from enrollment.models import Application, DailyIntake, Sex
@@ -21,26 +22,7 @@ from partners.models import Agreement, Commitment
 from programs.models import Cohort, ProgramKind, StudyForm
 
 from .period import Period, ReportForm
-
-
-@dataclass
-class Table:
-    """One panel's figures: a title, column headers and rows."""
-
-    key: str
-    title: str
-    headers: list[str]
-    rows: list[list] = field(default_factory=list)
-    chart: str = ""  # "bar", "line" or "pie": drawn from the first two columns
-    wide: bool = False  # the full width of the page, not half of it
-
-    def chart_data(self) -> dict:
-        return {
-            "type": self.chart,
-            "title": self.title,
-            "labels": [str(row[0]) for row in self.rows],
-            "values": [row[1] for row in self.rows],
-        }
+from .tables import Month, RowGroup, Share, Table
 
 
 @dataclass
@@ -81,8 +63,8 @@ class Report:
         return cohorts
 
 
-def rate(part: int, whole: int) -> str:
-    return f"{part / whole:.0%}" if whole else "—"
+def rate(part: int, whole: int) -> Share | None:
+    return Share(part / whole) if whole else None
 
 
 def stages() -> list[str]:
@@ -108,6 +90,7 @@ def funnel(report: Report) -> Table:
             str(_("Share of submitted")),
         ],
         chart="bar",
+        sheet=str(pgettext_lazy("sheet name", "Funnel")),
     )
     values = [
         total.submitted,
@@ -123,25 +106,36 @@ def funnel(report: Report) -> Table:
 
 def over_time(report: Report) -> Table:
     weekly = report.form.grouping() == "week"
+    title = _("Applications by week") if weekly else _("Applications by month")
     table = Table(
         "over_time",
-        str(_("Applications by week") if weekly else _("Applications by month")),
+        str(title),
         [
             str(_("Week from") if weekly else _("Month")),
             str(pgettext_lazy("number of", "Applications")),
         ],
         chart="line",
+        sheet=str(title),
     )
+    # Every month (week) of the period, none skipped; not past today.
+    last = min(report.period.last_day or report.today, report.today)
     for start, count in enrollment_reports.applications_over_time(
-        report.daily, by="week" if weekly else "month"
+        report.daily,
+        by="week" if weekly else "month",
+        first=report.period.first_day,
+        last=last,
     ):
-        table.rows.append([start.strftime("%d.%m.%Y" if weekly else "%m.%Y"), count])
+        table.rows.append([start if weekly else Month.of(start), count])
     return table
 
 
-def _funnel_table(key: str, title: str, rows: list) -> Table:
+def _funnel_table(key: str, title: str, sheet: str, rows: list) -> Table:
     table = Table(
-        key, title, ["", *stages(), str(_("Enrolled of submitted"))], wide=True
+        key,
+        title,
+        ["", *stages(), str(_("Enrolled of submitted"))],
+        wide=True,
+        sheet=sheet,
     )
     for row in rows:
         table.rows.append(
@@ -166,12 +160,31 @@ def funnel_by_direction(report: Report) -> Table:
         enrollment_reports.add_up(name, rows)
         for name, rows in sorted(directions.items())
     ]
-    return _funnel_table("funnel_directions", str(_("Funnel by direction")), rows)
+    return _funnel_table(
+        "funnel_directions",
+        str(_("Funnel by direction")),
+        str(pgettext_lazy("sheet name", "Funnel by direction")),
+        rows,
+    )
 
 
 def funnel_by_program(report: Report) -> Table:
     rows = [row for _direction, row in report.funnel_by_program]
-    return _funnel_table("funnel_programs", str(_("Funnel by program")), rows)
+    return _funnel_table(
+        "funnel_programs",
+        str(_("Funnel by program")),
+        str(pgettext_lazy("sheet name", "Funnel by program")),
+        rows,
+    )
+
+
+STAGES = {
+    enrollment_reports.CohortStage.UPCOMING: pgettext_lazy(
+        "cohort stage", "recruiting"
+    ),
+    enrollment_reports.CohortStage.RUNNING: pgettext_lazy("cohort stage", "studying"),
+    enrollment_reports.CohortStage.FINISHED: pgettext_lazy("cohort stage", "finished"),
+}
 
 
 def cohorts(report: Report) -> Table:
@@ -180,29 +193,61 @@ def cohorts(report: Report) -> Table:
         str(_("Cohorts: fill and waiting lists")),
         [
             str(_("Group")),
+            str(_("Program")),
+            str(pgettext_lazy("cohort", "Stage")),
             str(_("Starts")),
+            str(_("Ends")),
             str(_("Capacity")),
             str(_("Seats taken")),
             str(_("Fill")),
+            str(pgettext_lazy("number of", "Completed")),
             str(_("Waiting")),
             str(_("At risk")),
         ],
         wide=True,
+        sheet=str(pgettext_lazy("sheet name", "Cohort fill")),
+        # The page groups the rows by stage and keeps a row to a line: the
+        # program and the end date are in the workbook.
+        page_hidden=(1, 2, 4),
+        note=str(
+            _(
+                "Groups still recruiting come first, the nearest start first; then "
+                "groups studying; then finished groups. Seats taken: for a group "
+                "that has not started, the seats held now (learners and live "
+                "offers); for a group that has started, the people enrolled, "
+                "whatever came after."
+            )
+        ),
     )
-    for cohort, held, waiting, at_risk in enrollment_reports.cohort_fill(
+    groups = {
+        stage: RowGroup(capfirst(str(label)), []) for stage, label in STAGES.items()
+    }
+    for row in enrollment_reports.cohort_figures(
         report.cohorts(), today=report.today, now=timezone.now()
     ):
-        table.rows.append(
-            [
-                cohort.code,
-                cohort.starts_on,
-                cohort.capacity,
-                held,
-                rate(held, cohort.capacity),
-                waiting,
-                str(_("yes")) if at_risk else "",
-            ]
-        )
+        cohort = row.cohort
+        cells = [
+            cohort.code,
+            cohort.program.title,
+            str(STAGES[row.stage]),
+            cohort.starts_on,
+            cohort.ends_on,
+            cohort.capacity,
+            row.taken,
+            rate(row.taken, cohort.capacity),
+            row.completed,
+            row.waiting,
+            str(_("yes")) if row.at_risk else "",
+        ]
+        table.rows.append(cells)
+        groups[row.stage].rows.append(cells)
+    # The finished groups are history: folded away on the page.
+    finished = groups[enrollment_reports.CohortStage.FINISHED]
+    finished.folded = True
+    finished.label = gettext("Finished groups (%(count)d)") % {
+        "count": len(finished.rows)
+    }
+    table.groups = list(groups.values())
     return table
 
 
@@ -218,6 +263,7 @@ def categories(report: Report) -> Table:
             )
         ],
         chart="bar",
+        sheet=str(pgettext_lazy("sheet name", "Learners by category")),
     )
 
 
@@ -229,6 +275,7 @@ def sexes(report: Report) -> Table:
         [str(_("Sex")), str(_("Learners"))],
         [[str(label), counts.get(value, 0)] for value, label in Sex.choices],
         chart="pie",
+        sheet=str(pgettext_lazy("sheet name", "Sex")),
     )
 
 
@@ -249,6 +296,7 @@ def ages(report: Report) -> Table:
         [str(_("Age")), str(_("Learners"))],
         [[str(AGE_LABELS[key]), value] for key, value in counts.items()],
         chart="bar",
+        sheet=str(pgettext_lazy("sheet name", "Age")),
     )
 
 
@@ -266,6 +314,7 @@ def trained(report: Report) -> Table:
             str(_("Total")),
         ],
         wide=True,
+        sheet=str(pgettext_lazy("sheet name", "Trained (1-ПК, 1-ПО)")),
     )
     rows = enrollment_reports.trained_by_kind_form_funding(report.applications)
     for kind, form, federal, regional, local, paid in rows:
@@ -298,6 +347,7 @@ def indicators(report: Report) -> Table:
                 partner_selectors.employers_involved(report.today),
             ],
         ],
+        sheet=str(pgettext_lazy("sheet name", "Centre indicators")),
     )
 
 
@@ -312,6 +362,7 @@ def agreements(report: Report) -> Table:
                 report.today
             )
         ],
+        sheet=str(pgettext_lazy("sheet name", "Agreements")),
     )
 
 
@@ -324,6 +375,7 @@ def expiring(report: Report) -> Table:
             [a.number, a.partner.short_name, a.valid_until]
             for a in partner_selectors.expiring_agreements(90, report.today)
         ],
+        sheet=str(pgettext_lazy("sheet name", "Expiring agreements")),
     )
 
 
@@ -338,6 +390,7 @@ def commitments(report: Report) -> Table:
                 partner_selectors.commitments_planned_and_actual()
             )
         ],
+        sheet=str(pgettext_lazy("sheet name", "Commitments")),
     )
 
 
@@ -353,6 +406,7 @@ def employment(report: Report) -> Table:
             [str(_("Employed")), jobs["employed"]],
             [str(_("Employed by a known employer (ИНН)")), jobs["by_partners"]],
         ],
+        sheet=str(pgettext_lazy("sheet name", "Employment")),
     )
 
 

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 from django import forms
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateField
@@ -19,12 +20,19 @@ from programs.models import (
     Program,
 )
 
+CUSTOM = "custom"
 PRESETS = [
     ("all", _("All time")),
     ("month", _("This month")),
     ("quarter", _("This quarter")),
     ("year", _("This year")),
+    # Shown whenever dates are given: the dates, not a preset, make the period.
+    (CUSTOM, _("Custom dates")),
 ]
+
+
+def short_date(day: datetime.date) -> str:
+    return formats.date_format(day, "SHORT_DATE_FORMAT")
 
 
 @dataclass(frozen=True)
@@ -33,6 +41,41 @@ class Period:
 
     start: datetime.datetime | None
     end: datetime.datetime | None
+
+    @property
+    def first_day(self) -> datetime.date | None:
+        return timezone.localdate(self.start) if self.start else None
+
+    @property
+    def last_day(self) -> datetime.date | None:
+        """The last whole day of the period (``end`` is the midnight after it)."""
+        if self.end is None:
+            return None
+        return timezone.localdate(self.end) - datetime.timedelta(days=1)
+
+    def label(self) -> str:
+        """The period in words: «с 01.09.2026 по 30.11.2026», «за всё время»."""
+        first, last = self.first_day, self.last_day
+        if first and last:
+            return gettext("from %(first)s to %(last)s") % {
+                "first": short_date(first),
+                "last": short_date(last),
+            }
+        if first:
+            return gettext("from %(first)s") % {"first": short_date(first)}
+        if last:
+            return gettext("until %(last)s") % {"last": short_date(last)}
+        return pgettext("report period", "all time")
+
+    def slug(self, today: datetime.date) -> str:
+        """The period in a file name: 20260901-20261130; all-time-20261130 for
+        everything up to the day the file was made."""
+        first, last = self.first_day, self.last_day
+        if first:
+            return f"{first:%Y%m%d}-{(last or today):%Y%m%d}"
+        if last:
+            return f"until-{last:%Y%m%d}"
+        return f"all-time-{today:%Y%m%d}"
 
 
 def period_of_days(first: datetime.date | None, last: datetime.date | None) -> Period:
@@ -69,19 +112,36 @@ class ReportForm(forms.Form):
         label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     direction = forms.ModelChoiceField(
-        label=_("Direction"), queryset=Direction.objects.all(), required=False
+        label=_("Direction"),
+        queryset=Direction.objects.all(),
+        required=False,
+        empty_label=_("All directions"),
     )
     program = forms.ModelChoiceField(
-        label=_("Program"), queryset=Program.objects.order_by("title"), required=False
+        label=_("Program"),
+        queryset=Program.objects.order_by("title"),
+        required=False,
+        empty_label=_("All programs"),
     )
     funding = forms.ModelChoiceField(
-        label=_("Funding stream"), queryset=FundingSource.objects.all(), required=False
+        label=_("Funding stream"),
+        queryset=FundingSource.objects.all(),
+        required=False,
+        empty_label=_("All funding streams"),
     )
     group = forms.ChoiceField(
         label=_("Applications over time"),
         choices=[("month", _("by month")), ("week", _("by week"))],
         required=False,
     )
+
+    def __init__(self, data=None, *args, **kwargs) -> None:
+        # Dates, when given, make the period: the preset says so rather than
+        # showing «All time» beside them.
+        if data is not None and (data.get("date_from") or data.get("date_to")):
+            data = data.copy()
+            data["preset"] = CUSTOM
+        super().__init__(data, *args, **kwargs)
 
     def valid_data(self) -> dict:
         """The values that parsed: an invalid field drops out, not the rest."""
@@ -100,6 +160,22 @@ class ReportForm(forms.Form):
         if not (first or last):
             first, last = preset_days(data.get("preset") or "all", today)
         return period_of_days(first, last)
+
+    def description(
+        self, today: datetime.date, now: datetime.datetime
+    ) -> list[tuple[str, str | datetime.datetime]]:
+        """What the figures are about, for the top of an exported sheet: the
+        period, the filters applied, and when it was made (Moscow time)."""
+        data = self.valid_data()
+        lines: list[tuple[str, str | datetime.datetime]] = [
+            (gettext("Period"), self.period(today).label())
+        ]
+        for name in ("direction", "program", "funding"):
+            if data.get(name):
+                lines.append((str(self.fields[name].label), str(data[name])))
+        made = timezone.localtime(now).replace(tzinfo=None, second=0, microsecond=0)
+        lines.append((gettext("Made"), made))
+        return lines
 
     def program_filters(self, cohort: str, stream: str) -> dict:
         """Lookups for the direction, program and funding filters, from the

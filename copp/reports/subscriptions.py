@@ -69,7 +69,10 @@ def send_due_reports(*, today: datetime.date | None = None) -> int:
             form = ReportForm(
                 {"date_from": first.isoformat(), "date_to": last.isoformat()}
             )
-            workbook = report_xlsx(build_report(form, today))
+            workbook = report_xlsx(
+                build_report(form, today),
+                about=form.description(today, timezone.now()),
+            )
             context = {"first": first, "last": last, "COPP_NAME": settings.COPP_NAME}
             key_used = mail.send_later(
                 gettext("The report for %(first)s – %(last)s")

@@ -4,11 +4,15 @@ list the problems over a whole year at once)."""
 
 from __future__ import annotations
 
+import datetime
+import operator
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import reduce
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Max, Min, Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -20,7 +24,7 @@ from programs.models import (
     DocumentKind,
 )
 
-from ..models import Completion, Duplicate
+from ..models import Application, Completion, Duplicate
 from .templates import COLUMNS, DOCUMENT, PO, PROGRAM_KINDS, SEX, Entry, document_name
 
 
@@ -176,43 +180,74 @@ MESSAGES = {
 }
 
 
-def problem_q(template: str) -> Q:
-    """The originals ``check`` finds something wrong with, in SQL: the same
-    rules, so that a million rows are checked by the database
+def problem_rules(template: str) -> list[tuple[str, Q]]:
+    """The rules of ``check`` in SQL, each with the field ``check`` names: the
+    same rules, so that a million rows are checked by the database
     (tests/reports/test_register.py compares the two)."""
     person = "application__applicant__"
     program = "application__cohort__program__"
-    q = (
-        Q(**{f"{person}snils": ""})
-        | ~Q(**{f"{person}citizenship__regex": r"^[0-9]{3}$"})
-        | Q(**{f"{person}last_name": ""})
-        | Q(**{f"{person}first_name": ""})
-        | ~Q(**{f"{person}sex__in": list(SEX)})
-        | Q(blank_number="")
-        | ~Q(document_kind__in=list(DOCUMENT[template]))
-    )
+    rules = [
+        (gettext("СНИЛС"), Q(**{f"{person}snils": ""})),
+        (
+            gettext("Citizenship"),
+            ~Q(**{f"{person}citizenship__regex": r"^[0-9]{3}$"}),
+        ),
+        (
+            gettext("Name"),
+            Q(**{f"{person}last_name": ""}) | Q(**{f"{person}first_name": ""}),
+        ),
+        (gettext("Sex"), ~Q(**{f"{person}sex__in": list(SEX)})),
+        (gettext("Blank number"), Q(blank_number="")),
+        (gettext("Document"), ~Q(document_kind__in=list(DOCUMENT[template]))),
+    ]
     if template == PO:
-        return (
-            q
-            | Q(
-                document_kind=DocumentKind.WORKER_CERTIFICATE,
-                **{f"{program}profession": ""},
-            )
-            | ~Q(**{f"{program}qualification_rank__in": QUALIFICATION_RANKS})
-        )
+        return [
+            *rules,
+            (
+                gettext("Worker profession or office"),
+                Q(
+                    document_kind=DocumentKind.WORKER_CERTIFICATE,
+                    **{f"{program}profession": ""},
+                ),
+            ),
+            (
+                gettext("Rank awarded"),
+                ~Q(**{f"{program}qualification_rank__in": QUALIFICATION_RANKS}),
+            ),
+        ]
     diploma = {f"{person}prior_education__in": list(DIPLOMA_LEVELS)}
-    return (
-        q
-        | ~Q(**{f"{program}professional_area__in": PROFESSIONAL_AREAS})
-        | Q(**{f"{program}specialty_group": ""})
-        | Q(
-            document_kind=DocumentKind.RETRAINING_DIPLOMA,
-            **{f"{program}qualification": ""},
-        )
-        | Q(**{f"{person}prior_education": ""})
-        | Q(**diploma, **{f"{person}prior_document_surname": ""})
-        | Q(**diploma, **{f"{person}prior_document_number": ""})
-    )
+    return [
+        *rules,
+        (
+            gettext("Area of professional activity"),
+            ~Q(**{f"{program}professional_area__in": PROFESSIONAL_AREAS}),
+        ),
+        (
+            gettext("Enlarged group of specialties"),
+            Q(**{f"{program}specialty_group": ""}),
+        ),
+        (
+            gettext("Qualification"),
+            Q(
+                document_kind=DocumentKind.RETRAINING_DIPLOMA,
+                **{f"{program}qualification": ""},
+            ),
+        ),
+        (gettext("Prior education (ВО/СПО)"), Q(**{f"{person}prior_education": ""})),
+        (
+            gettext("Surname in the diploma"),
+            Q(**diploma, **{f"{person}prior_document_surname": ""}),
+        ),
+        (
+            gettext("Number of the diploma"),
+            Q(**diploma, **{f"{person}prior_document_number": ""}),
+        ),
+    ]
+
+
+def problem_q(template: str) -> Q:
+    """The originals ``check`` finds something wrong with, in SQL."""
+    return reduce(operator.or_, (q for _field, q in problem_rules(template)))
 
 
 @dataclass
@@ -223,6 +258,8 @@ class Check:
     rows: int = 0
     with_problems: int = 0
     problems: list[tuple[Entry, Problem]] = field(default_factory=list)
+    # How many documents lack each field, the commonest first.
+    by_field: list[tuple[str, int]] = field(default_factory=list)
 
     @property
     def ready(self) -> int:
@@ -240,12 +277,21 @@ def check_register(
     SQL, the duplicates (a few) row by row; ``shown`` problems listed."""
     result = Check()
     chosen = originals(completions, template)
+    rules = problem_rules(template)
+    counts = chosen.aggregate(
+        rows=Count("pk"),
+        with_problems=Count("pk", filter=problem_q(template)),
+        **{f"rule_{i}": Count("pk", filter=q) for i, (_f, q) in enumerate(rules)},
+    )
+    result.rows, result.with_problems = counts["rows"], counts["with_problems"]
+    by_field = Counter(
+        {label: counts[f"rule_{i}"] for i, (label, _q) in enumerate(rules)}
+    )
     wrong = chosen.filter(problem_q(template))
-    result.rows = chosen.count()
-    result.with_problems = wrong.count()
-    for completion in wrong.select_related(*RELATED)[:shown]:
-        entry = Entry(completion)
-        result.problems += [(entry, p) for p in check(entry)]
+    if result.with_problems:
+        for completion in wrong.select_related(*RELATED)[:shown]:
+            entry = Entry(completion)
+            result.problems += [(entry, p) for p in check(entry)]
     copies = duplicates.filter(
         original__application__cohort__program__kind__in=PROGRAM_KINDS[template]
     ).select_related(*(f"original__{name}" for name in RELATED))
@@ -256,8 +302,79 @@ def check_register(
         if found:
             result.with_problems += 1
             result.problems += [(entry, p) for p in found]
+            by_field.update({p.field for p in found})
     del result.problems[shown:]
+    result.by_field = [(label, n) for label, n in by_field.most_common() if n]
     return result
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    """The completions a report counts for a period (applications submitted in
+    it that reached completion) which one template's register does not list,
+    by reason. The register lists documents by their date of issue, whenever
+    the application was submitted."""
+
+    completed: int = 0
+    listed: int = 0
+    issued_outside: int = 0
+    other_template: int = 0
+    participation: int = 0
+    no_document: int = 0
+    # When the documents issued outside the period were issued.
+    outside_from: datetime.date | None = None
+    outside_to: datetime.date | None = None
+
+    @property
+    def left_out(self) -> int:
+        return self.completed - self.listed
+
+
+def completions_left_out(
+    applications: QuerySet[Application],
+    template: str,
+    *,
+    first: datetime.date | None,
+    last: datetime.date | None,
+) -> LeftOut:
+    """Of ``applications`` that reached completion, how many have a document in
+    this template's register issued from ``first`` to ``last``, and why the
+    others have none there; each counted once, under the first reason that
+    applies. One query."""
+    no_document = Q(completion__isnull=True)
+    participation = Q(completion__document_kind=DocumentKind.PARTICIPATION)
+    other_template = ~Q(cohort__program__kind__in=PROGRAM_KINDS[template])
+    reasons = {
+        "no_document": no_document,
+        "participation": ~no_document & participation,
+        "other_template": ~no_document & ~participation & other_template,
+    }
+    outside = Q()
+    if first:
+        outside |= Q(completion__issued_on__lt=first)
+    if last:
+        outside |= Q(completion__issued_on__gt=last)
+    rest = ~no_document & ~participation & ~other_template
+    dates = {}
+    if first or last:
+        reasons["issued_outside"] = rest & outside
+        reasons["listed"] = rest & ~outside
+        dates = {
+            "outside_from": Min("completion__issued_on", filter=rest & outside),
+            "outside_to": Max("completion__issued_on", filter=rest & outside),
+        }
+    else:
+        reasons["listed"] = rest
+    figures = (
+        applications.filter(reached_completion=True)
+        .order_by()
+        .aggregate(
+            completed=Count("pk"),
+            **{name: Count("pk", filter=q) for name, q in reasons.items()},
+            **dates,
+        )
+    )
+    return LeftOut(**figures)
 
 
 def register_rows(

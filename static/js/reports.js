@@ -1,6 +1,21 @@
-// Charts of the managers' report, drawn from the same numbers as the tables
-// beside them. Without Chart.js (or JavaScript) the tables remain.
+// The managers' report: the period's preset and dates kept in agreement, and
+// charts drawn from the same numbers as the tables beside them. Without
+// Chart.js (or JavaScript) the tables remain, and dates, when given, make the
+// period.
 document.addEventListener("DOMContentLoaded", () => {
+  const preset = document.getElementById("id_preset");
+  const dates = ["id_date_from", "id_date_to"].map((id) => document.getElementById(id)).filter(Boolean);
+  if (preset) {
+    // A preset chosen clears the dates (which would win); a date typed makes the period custom.
+    preset.addEventListener("change", () => {
+      if (preset.value !== "custom") for (const input of dates) input.value = "";
+    });
+    for (const input of dates) {
+      input.addEventListener("change", () => {
+        if (input.value) preset.value = "custom";
+      });
+    }
+  }
   if (typeof Chart === "undefined") return;
   const colours = ["#0b4f8a", "#c2410c", "#15803d", "#7c3aed", "#b45309", "#0e7490", "#be123c"];
   for (const holder of document.querySelectorAll("[data-chart]")) {

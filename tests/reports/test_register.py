@@ -8,6 +8,7 @@ import ast
 import datetime
 import io
 import re
+import zoneinfo
 from pathlib import Path
 
 import openpyxl
@@ -21,6 +22,7 @@ from tests.factories import CohortFactory, ProgramFactory, applicant_data, submi
 
 pytestmark = pytest.mark.django_db
 URL = "/reports/"
+MSK = zoneinfo.ZoneInfo("Europe/Moscow")
 
 # The templates' headers (sheet «Шаблон», row 1), stray spaces and all.
 PO_HEADERS = [
@@ -520,3 +522,111 @@ def test_the_check_in_sql_finds_what_the_rows_check_finds(issued, template):
         every.filter(register.problem_q(template)).values_list("pk", flat=True)
     )
     assert in_sql == in_python and in_sql
+
+
+def submitted_in_november(issued) -> None:
+    """The learners applied on 5 November 2026 (whatever day the test runs)."""
+    from enrollment.models import Application
+
+    Application.objects.update(
+        submitted_at=datetime.datetime(2026, 11, 5, 12, 0, tzinfo=MSK)
+    )
+
+
+def check_page(client, template: str, first: str, last: str):
+    return client.get(
+        URL,
+        {
+            "format": "register-check",
+            "template": template,
+            "date_from": first,
+            "date_to": last,
+        },
+    )
+
+
+def test_the_check_says_which_completions_of_the_period_are_elsewhere(
+    client, manager, issued
+):
+    submitted_in_november(issued)
+    # Three learners who applied in November completed: a ПО certificate (in
+    # this register), a ДПО diploma (in the other), a certificate of
+    # participation (never reported). The one expelled did not complete.
+    po = check_page(client, "po", "2026-11-01", "2026-11-30").context["left_out"]
+    assert (po.completed, po.listed) == (3, 1)
+    assert (po.other_template, po.participation) == (1, 1)
+    assert (po.issued_outside, po.no_document) == (0, 0)
+    dpo = check_page(client, "dpo", "2026-11-01", "2026-11-30").context["left_out"]
+    assert (dpo.completed, dpo.listed, dpo.other_template) == (3, 1, 1)
+
+
+def test_an_empty_register_explains_the_completions_it_leaves_out(
+    client, manager, issued
+):
+    submitted_in_november(issued)
+    # The certificate of 20 November is not in a register up to the 19th.
+    response = check_page(client, "po", "2026-11-01", "2026-11-19")
+    left_out = response.context["left_out"]
+    assert (left_out.completed, left_out.listed, left_out.issued_outside) == (3, 0, 1)
+    assert (left_out.outside_from, left_out.outside_to) == (
+        datetime.date(2026, 11, 20),
+        datetime.date(2026, 11, 20),
+    )
+    html = response.content.decode()
+    assert "Завершили обучение по заявкам, поданным в периоде: 3" in html
+    assert "из них в этом реестре: 0" in html
+    assert "документ выдан вне периода" in html and ": 1" in html
+    # A link to the register of the days those documents were issued.
+    assert "date_from=2026-11-20&amp;date_to=2026-11-20" in html
+    assert "реестр с 20.11.2026 по 20.11.2026" in html
+    assert "программа другого реестра — дополнительное профессиональное" in html
+    assert "сертификат участника профориентации" in html
+
+
+def test_a_completion_without_a_document_is_named(client, manager, issued):
+    from enrollment.models import Application
+
+    # Completed by hand, outside the services: no document recorded.
+    lost = submit(
+        issued["first"].cohort,
+        data=applicant_data(
+            categories=[LearnerCategory.objects.get(code="unemployed")]
+        ),
+        stream_code="federal",
+    )
+    Application.objects.filter(pk=lost.pk).update(reached_completion=True)
+    submitted_in_november(issued)
+    response = check_page(client, "po", "2026-11-01", "2026-11-30")
+    assert response.context["left_out"].no_document == 1
+    assert "в заявке не записан выданный документ: 1" in response.content.decode()
+
+
+def test_nothing_is_explained_when_every_completion_is_listed(client, manager, issued):
+    submitted_in_november(issued)
+    Cohort.objects.exclude(program__kind=ProgramKind.PO_TRAINING).update(
+        status=Cohort.Status.CANCELLED
+    )
+    from enrollment.models import Application
+
+    Application.objects.exclude(cohort__program__kind=ProgramKind.PO_TRAINING).update(
+        reached_completion=False
+    )
+    response = check_page(client, "po", "2026-11-01", "2026-11-30")
+    assert response.context["left_out"].left_out == 0
+    assert "register-left-out" not in response.content.decode()
+
+
+def test_the_check_counts_what_is_missing_by_field(
+    client, manager, issued, django_assert_max_num_queries
+):
+    from enrollment.models import Completion
+
+    Completion.objects.filter(application=issued["first"]).update(blank_number="")
+    with django_assert_max_num_queries(20):
+        response = check_page(client, "po", "2026-11-01", "2026-11-30")
+    # Сидоров lacks his СНИЛС; Петров's certificate and its duplicate lack
+    # nothing but the original's blank number.
+    assert response.context["by_field"] == [("СНИЛС", 1), ("Номер бланка", 1)]
+    html = response.content.decode()
+    assert "Чего не хватает и в скольких документах:" in html
+    assert "<li>СНИЛС — 1</li>" in html
