@@ -63,3 +63,14 @@ def seconds_until_allowed(request: HttpRequest) -> int | None:
     if not usage:
         return None
     return max(int(usage["time_left"]), 1)
+
+
+def private_page(response: HttpResponse) -> HttpResponse:
+    """Mark a page reached by a secret link: never cached, indexed or leaked
+    in a Referer."""
+    response["Cache-Control"] = "no-store, private"
+    # same-origin: the secret link never leaves in a Referer to another site,
+    # while our own forms keep their Origin for the CSRF check.
+    response["Referrer-Policy"] = "same-origin"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response

@@ -73,6 +73,14 @@ def delete_expired_exports() -> int:
 
 
 @task()
+def delete_abandoned_uploads() -> int:
+    """Delete the files of application forms abandoned after an error (hourly)."""
+    from .services.staging import purge_staged_uploads
+
+    return purge_staged_uploads()
+
+
+@task()
 def check_daily_intake() -> bool:
     """Compare the report's daily figures with the applications (weekly);
     a disagreement is logged as an error for the monitoring."""

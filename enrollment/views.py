@@ -17,7 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from core.numbers import parse_int
-from core.security import client_ip, limit_posts
+from core.security import client_ip, limit_posts, private_page
 from programs.models import Cohort
 from programs.selectors import annotate_seats
 
@@ -32,7 +32,7 @@ from .models import (
     StatusChange,
 )
 from .papers import contract_download, paper_download
-from .services import contract_batch, privacy
+from .services import contract_batch, privacy, staging
 from .services import contracts as contract_services
 from .services.contract_batch import details_wanted
 from .services.contract_terms import contract_kind
@@ -44,16 +44,6 @@ def _evidence(request: HttpRequest) -> services.Evidence:
         ip_address=client_ip(request) or None,
         user_agent=request.META.get("HTTP_USER_AGENT", ""),
     )
-
-
-def _private(response: HttpResponse) -> HttpResponse:
-    """Pages reached by a secret link: never cached, indexed or leaked by Referer."""
-    response["Cache-Control"] = "no-store, private"
-    # same-origin: the secret link never leaves in a Referer to another site,
-    # while our own forms keep their Origin for the CSRF check.
-    response["Referrer-Policy"] = "same-origin"
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    return response
 
 
 @never_cache
@@ -76,7 +66,13 @@ def apply(request: HttpRequest, cohort_id: int) -> HttpResponse:
         )
 
     if request.method == "POST":
-        form = ApplicationForm(request.POST, request.FILES, cohort=cohort)
+        key = _submission_key(request.POST.get("submission_key"))
+        form = ApplicationForm(
+            request.POST,
+            request.FILES,
+            cohort=cohort,
+            staged=staging.staged_uploads(submission_key=key, cohort_id=cohort.pk),
+        )
         if form.is_valid():
             try:
                 application = services.submit_application(
@@ -100,6 +96,8 @@ def apply(request: HttpRequest, cohort_id: int) -> HttpResponse:
             except ValidationError as error:
                 add_errors(form, error)
             else:
+                if form.staged:
+                    staging.discard_staged_uploads(submission_key=key)
                 messages.success(
                     request,
                     _(
@@ -108,6 +106,17 @@ def apply(request: HttpRequest, cohort_id: int) -> HttpResponse:
                     ),
                 )
                 return redirect(application)
+        if key is not None:
+            # Sent back with an error: the files that passed are kept, so
+            # that nobody picks them again.
+            form.set_staged(
+                staging.stage_uploads(
+                    cohort_id=cohort.pk,
+                    submission_key=key,
+                    uploads=form.uploads_to_keep(),
+                    removed=form.removed_staged(),
+                )
+            )
     else:
         initial = {"submission_key": uuid.uuid4()}
         # From the eligibility check: the stream the person may use.
@@ -125,6 +134,13 @@ def apply(request: HttpRequest, cohort_id: int) -> HttpResponse:
             "field_errors": [field for field in form if field.errors],
         },
     )
+
+
+def _submission_key(value: str | None) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
 
 
 def _application_or_404(token: str) -> Application:
@@ -188,7 +204,7 @@ def _status_page(
         "StatusChange": StatusChange,
         **forms,
     }
-    return _private(render(request, "enrollment/status.html", context))
+    return private_page(render(request, "enrollment/status.html", context))
 
 
 @require_POST
@@ -330,14 +346,14 @@ def withdraw(request: HttpRequest, token: str) -> HttpResponse:
 def document(request: HttpRequest, token: str, document_id: int) -> FileResponse:
     application = _application_or_404(token)
     item = get_object_or_404(Document, pk=document_id, application=application)
-    return _private(_file_response(item))
+    return private_page(_file_response(item))
 
 
 @login_required
 @permission_required("enrollment.view_document", raise_exception=True)
 def staff_document(request: HttpRequest, document_id: int) -> FileResponse:
     item = get_object_or_404(Document, pk=document_id)
-    return _private(_file_response(item))
+    return private_page(_file_response(item))
 
 
 @login_required
@@ -354,7 +370,7 @@ def staff_document_page(
     response = HttpResponse(png, content_type="image/png")
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return _private(response)
+    return private_page(response)
 
 
 def _file_response(item: Document) -> FileResponse:
@@ -412,7 +428,7 @@ def contract_file(request: HttpRequest, token: str, contract_id: int) -> HttpRes
     contract = get_object_or_404(
         selectors.contracts_for_applicant(application), pk=contract_id
     )
-    return _private(contract_download(contract, "pdf"))
+    return private_page(contract_download(contract, "pdf"))
 
 
 @require_POST
@@ -452,4 +468,4 @@ def invoice_file(request: HttpRequest, token: str, invoice_id: int) -> HttpRespo
     invoice = get_object_or_404(
         selectors.invoices_for_applicant(application), pk=invoice_id
     )
-    return _private(paper_download(invoice.pdf))
+    return private_page(paper_download(invoice.pdf))

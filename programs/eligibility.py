@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext, pgettext
 
 from core.dates import age_on
 
@@ -67,6 +67,29 @@ class Verdict:
 
 def education_at_least(level: str, required: str) -> bool:
     return EDUCATION_ORDER.index(level) >= EDUCATION_ORDER.index(required)
+
+
+def education_needed(level: str) -> str:
+    """What a level asks for, as a phrase that reads after «нужно» and the
+    like: «образование не ниже основного общего (9 классов)». A level that is
+    a state («получает СПО или ВО») is not a rung to be «не ниже»."""
+    phrases = {
+        EducationLevel.BASIC_GENERAL: pgettext(
+            "needed", "at least basic general education (9 grades)"
+        ),
+        EducationLevel.SECONDARY_GENERAL: pgettext(
+            "needed", "at least secondary general education (11 grades)"
+        ),
+        EducationLevel.STUDYING_PROFESSIONAL: pgettext(
+            "needed",
+            "to be studying for, or to hold, secondary vocational or higher education",
+        ),
+        EducationLevel.SECONDARY_VOCATIONAL: pgettext(
+            "needed", "secondary vocational or higher education"
+        ),
+        EducationLevel.HIGHER: pgettext("needed", "higher education"),
+    }
+    return phrases.get(level, "")
 
 
 def years(count: int) -> str:
@@ -122,8 +145,8 @@ def program_reasons(
         )
     if not education_at_least(s.education_level, program.required_education):
         reasons.append(
-            gettext("This program requires at least: %(level)s.")
-            % {"level": EducationLevel(program.required_education).label}
+            gettext("This program requires %(education)s.")
+            % {"education": education_needed(program.required_education)}
         )
     return reasons
 
@@ -154,10 +177,10 @@ def check_stream(
     )
     if not education_at_least(situation.education_level, stream.required_education):
         verdict.reasons.append(
-            gettext("The stream “%(stream)s” requires at least: %(level)s.")
+            gettext("The stream “%(stream)s” requires %(education)s.")
             % {
                 "stream": stream.name,
-                "level": EducationLevel(stream.required_education).label,
+                "education": education_needed(stream.required_education),
             }
         )
     papers = list(stream.documents.all())
@@ -280,8 +303,8 @@ def stream_requirements(stream: FundingSource, *, short: bool = False) -> str:
         parts.append(gettext("no older than %(max)s") % {"max": stream.max_age})
     if stream.required_education != EducationLevel.NONE:
         parts.append(
-            gettext("education at least: %(level)s")
-            % {"level": str(EducationLevel(stream.required_education).label).lower()}
+            gettext("needs %(education)s")
+            % {"education": education_needed(stream.required_education)}
         )
     categories = [str(c).lower() for c in stream.categories.all()]
     if categories and short:

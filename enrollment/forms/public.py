@@ -4,11 +4,10 @@ that every message appears at once, next to its field."""
 
 from __future__ import annotations
 
-import logging
-
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Div, Fieldset, Layout, Submit
+from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout, Submit
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
@@ -17,14 +16,15 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
-from core.forms import DateField
+from core.forms import DateField, HoneypotMixin
 from core.identifiers import normalize_snils, validate_snils
 from programs import eligibility
 from programs.models import Cohort, EducationLevel, FundingSource, LearnerCategory
 
 from .. import selectors, services
-from ..models import DocumentKind, Relation, Sex
+from ..models import DocumentKind, Relation, Sex, StagedUpload
 from ..seats import annotate_quota_seats
+from ..services.staging import open_staged
 
 DOCUMENT_FIELDS = {
     DocumentKind.PASSPORT: "document_passport",
@@ -35,9 +35,26 @@ DOCUMENT_FIELDS = {
 # The e-mail columns' length (Django's EmailField); the form's default is 320.
 EMAIL_MAX_LENGTH = 254
 FILE_ACCEPT = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
-
-
-logger = logging.getLogger(__name__)
+# What each required field says when left empty, instead of «Обязательное поле.»
+REQUIRED_MESSAGES = {
+    "last_name": _("Enter your last name."),
+    "first_name": _("Enter your first name."),
+    "birth_date": _("Enter your date of birth."),
+    "sex": _("Choose your sex."),
+    "phone": _("Enter your phone number."),
+    "email": _(
+        "Enter your e-mail address: we send the link to your application there."
+    ),
+    "municipality": _("Enter the town or district where you live."),
+    "education_level": _("Choose the education you have."),
+}
+# Required only of applicants under 18: marked, checked by the service.
+GUARDIAN_REQUIRED = (
+    "representative_name",
+    "representative_relation",
+    "representative_phone",
+)
+DOCUMENT_TEMPLATE = "enrollment/_document_field.html"
 
 
 class RussianPhoneField(PhoneNumberField):
@@ -86,27 +103,8 @@ class DocumentField(forms.FileField):
         return upload
 
 
-class HoneypotMixin(forms.Form):
-    """A field people never see (hidden by the stylesheet, not announced) and
-    naive bots fill in: a form that has it filled is refused."""
-
-    website = forms.CharField(
-        label=_("Leave this field empty"),
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
-    )
-
-    def clean(self) -> dict:
-        data = super().clean()
-        if data.get("website"):
-            logger.info("A form was refused: its honeypot field was filled in.")
-            raise ValidationError(
-                _("The form could not be sent. Please try again."), code="honeypot"
-            )
-        return data
-
-
 HONEYPOT = Div("website", css_class="hp-field")
+STAGED_FIELDS = (*DOCUMENT_FIELDS.values(), "document_category")
 
 
 class ApplicationForm(HoneypotMixin, forms.Form):
@@ -213,10 +211,27 @@ class ApplicationForm(HoneypotMixin, forms.Form):
     )
     submission_key = forms.UUIDField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, cohort: Cohort, **kwargs) -> None:
+    def __init__(
+        self,
+        *args,
+        cohort: Cohort,
+        staged: dict[str, StagedUpload] | None = None,
+        **kwargs,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.cohort = cohort
         program = cohort.program
+        for name, message in REQUIRED_MESSAGES.items():
+            self.fields[name].error_messages["required"] = message
+        for name in GUARDIAN_REQUIRED:
+            field = self.fields[name]
+            field.label = format_html(
+                '{}<span class="asteriskField" aria-hidden="true">*</span>',
+                field.label,
+            )
+            field.widget.attrs["aria-required"] = "true"
+        self.staged: dict[str, StagedUpload] = {}
+        self.set_staged(staged or {})
         self.quotas = {
             q.stream_id: q
             for q in annotate_quota_seats(cohort.quotas.select_related("stream"))
@@ -243,13 +258,15 @@ class ApplicationForm(HoneypotMixin, forms.Form):
             program, self.streams
         )
         self.fields["birth_date"].help_text = _(
-            "On the first day of the group, %(date)s, you must be at least "
-            "%(age)s years old."
-        ) % {"date": cohort.starts_on.strftime("%d.%m.%Y"), "age": program.min_age}
+            "On the first day of the group, %(date)s, you must be at least %(age)s old."
+        ) % {
+            "date": cohort.starts_on.strftime("%d.%m.%Y"),
+            "age": eligibility.years(program.min_age),
+        }
         if program.required_education != EducationLevel.NONE:
             self.fields["education_level"].help_text = _(
-                "The program requires at least: %(level)s."
-            ) % {"level": EducationLevel(program.required_education).label}
+                "This program requires %(education)s."
+            ) % {"education": eligibility.education_needed(program.required_education)}
         reservations = list(
             cohort.reservations.filter(release_on__gt=timezone.localdate()).order_by(
                 "employer_name"
@@ -271,11 +288,18 @@ class ApplicationForm(HoneypotMixin, forms.Form):
         for text in self.consent_texts:
             name = f"consent_{text.kind}"
             self.fields[name] = forms.BooleanField(
+                # Each link names its text for a screen reader: two links
+                # both called «read the full text» would lead to different pages.
                 label=format_html(
-                    '{} (<a href="{}" target="_blank" rel="noopener">{}</a>)',
+                    '<span lang="{}">{}</span> '
+                    '(<a href="{}" target="_blank" rel="noopener">{}'
+                    '<span class="visually-hidden" lang="{}">: {}</span></a>)',
+                    settings.LANGUAGE_CODE,
                     text.title,
                     reverse("enrollment:consent", kwargs={"kind": text.kind}),
                     _("read the full text"),
+                    settings.LANGUAGE_CODE,
+                    text.title,
                 ),
                 required=text.is_required,
                 error_messages={
@@ -360,11 +384,19 @@ class ApplicationForm(HoneypotMixin, forms.Form):
                     )
                 ),
                 Div(
-                    Div("document_passport", css_class="col-md-6"),
-                    Div("document_education", css_class="col-md-6"),
-                    Div("document_snils", css_class="col-md-6"),
-                    Div("document_category", css_class="col-md-6"),
-                    Div("document_other", css_class="col-md-6"),
+                    *(
+                        Div(
+                            Field(name, template=DOCUMENT_TEMPLATE),
+                            css_class="col-md-6",
+                        )
+                        for name in (
+                            "document_passport",
+                            "document_education",
+                            "document_snils",
+                            "document_category",
+                            "document_other",
+                        )
+                    ),
                     css_class="row",
                 ),
             ),
@@ -407,6 +439,31 @@ class ApplicationForm(HoneypotMixin, forms.Form):
                         self.add_error(field, messages)
         return data
 
+    def set_staged(self, staged: dict[str, StagedUpload]) -> None:
+        """The files kept from an earlier sending of this form, by field;
+        each file field shows its own."""
+        self.staged = staged
+        for name in STAGED_FIELDS:
+            self.fields[name].staged = staged.get(name)  # type: ignore[attr-defined]
+
+    def removed_staged(self) -> list[str]:
+        """The kept files the person asked to remove."""
+        return [
+            name
+            for name in self.staged
+            if self.is_bound and self.data.get(f"{name}-remove")
+        ]
+
+    def uploads_to_keep(self) -> dict[str, object]:
+        """The files sent now that passed their check, by field: kept for the
+        next sending when the form comes back with an error."""
+        cleaned = getattr(self, "cleaned_data", {})
+        return {
+            name: cleaned[name]
+            for name in STAGED_FIELDS
+            if cleaned.get(name) and name not in self.errors
+        }
+
     def stream_id(self) -> int | None:
         stream = self.cleaned_data.get("stream")
         return stream.pk if stream else None
@@ -422,7 +479,9 @@ class ApplicationForm(HoneypotMixin, forms.Form):
             else gettext("no seats open: the waiting list")
         )
         return format_html(
-            '{}<span class="d-block small text-muted">{} · {}</span>',
+            '<span lang="{}">{}</span>'
+            '<span class="d-block small text-muted">{} · {}</span>',
+            settings.LANGUAGE_CODE,
             stream.name,
             eligibility.stream_requirements(stream, short=True),
             seats,
@@ -449,15 +508,18 @@ class ApplicationForm(HoneypotMixin, forms.Form):
         )
 
     def documents(self) -> list[tuple[str, object]]:
-        files = [
-            (kind, self.cleaned_data[name])
-            for kind, name in DOCUMENT_FIELDS.items()
-            if self.cleaned_data.get(name)
-        ]
-        if self.cleaned_data.get("document_category"):
-            files.append(
-                (self.category_document_kind(), self.cleaned_data["document_category"])
-            )
+        """The files to store, by document kind: each one sent now, or else
+        the one kept from an earlier sending unless the person removed it."""
+        removed = set(self.removed_staged())
+        kinds = {name: kind for kind, name in DOCUMENT_FIELDS.items()}
+        files = []
+        for name in (*DOCUMENT_FIELDS.values(), "document_category"):
+            upload = self.cleaned_data.get(name)
+            if not upload and name in self.staged and name not in removed:
+                upload = open_staged(self.staged[name])
+            if upload:
+                kind = kinds.get(name) or self.category_document_kind()
+                files.append((kind, upload))
         return files
 
     def category_document_kind(self) -> str:

@@ -11,7 +11,14 @@ from .contracts import (
     ContractState,
     PaperCounter,
 )
-from .documents import Document, DocumentKind, Note, document_path, private_storage
+from .documents import (
+    Document,
+    DocumentKind,
+    Note,
+    StagedUpload,
+    document_path,
+    private_storage,
+)
 from .orders import Order, OrderLine
 from .outcomes import Completion, Duplicate, Employment
 from .payments import Invoice, Payment
@@ -70,6 +77,7 @@ __all__ = [
     "Relation",
     "SeatReservation",
     "Sex",
+    "StagedUpload",
     "StatusChange",
     "age_on",
     "document_path",

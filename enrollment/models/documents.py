@@ -107,3 +107,47 @@ class Note(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+
+def staged_path(instance: StagedUpload, filename: str) -> str:
+    today = timezone.localdate()
+    return f"staged/{today:%Y/%m/%d}/{uuid.uuid4().hex}"
+
+
+class StagedUpload(models.Model):
+    """A file attached to an application form that was sent back with an error.
+
+    It is kept, privately, under the form's own random key so that the person
+    does not pick it again; it becomes a document when the form goes through,
+    and is deleted with it or, if the form is abandoned, after a day. It is
+    never served: the form shows its name and size only.
+    """
+
+    submission_key = models.UUIDField(_("form key"), db_index=True)
+    cohort = models.ForeignKey(
+        "programs.Cohort",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("group"),
+    )
+    field = models.CharField(_("form field"), max_length=32)
+    file = models.FileField(
+        _("file"), storage=private_storage, upload_to=staged_path, max_length=200
+    )
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("type"), max_length=50)
+    size = models.PositiveIntegerField(_("size, bytes"))
+    created_at = models.DateTimeField(_("attached"), default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission_key", "field"], name="staged_upload_once_per_field"
+            )
+        ]
+        indexes = [models.Index(fields=["created_at"], name="staged_upload_age")]
+        verbose_name = _("file kept for a form")
+        verbose_name_plural = _("files kept for forms")
+
+    def __str__(self) -> str:
+        return self.original_name

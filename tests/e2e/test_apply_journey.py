@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 from enrollment import services
 from enrollment.models import Application
 from programs.models import Cohort, FundingSource
+from tests.e2e.conftest import ARTIFACTS
 from tests.factories import PDF_BYTES, PNG_BYTES, CohortFactory, ProgramFactory
 
 pytestmark = [
@@ -69,7 +70,8 @@ def test_person_finds_applies_uploads_what_staff_asked_for_and_accepts(
     page.get_by_role("button", name="Применить фильтры").click()
     expect(page.get_by_role("status")).to_have_text("Найдена 1 программа")
     page.get_by_role("link", name="Оператор станков с ЧПУ").click()
-    page.get_by_role("link", name=re.compile("Подать заявку")).click()
+    # The page's main action: the nearest open group's, at the top.
+    page.get_by_role("link", name=re.compile("^Подать заявку в группу")).click()
     expect(page.get_by_role("heading", name="Заявка на обучение")).to_be_visible()
     # An adult does not see the guardian block.
     expect(page.locator("#representative")).to_be_hidden()
@@ -147,7 +149,7 @@ def test_mistakes_are_shown_next_to_their_fields_and_nothing_typed_is_lost(
     expect(page.locator("#form-errors")).to_be_visible()
     for field_id, message in [
         ("id_snils", "контрольное число"),
-        ("id_representative_name", "нет 18 лет"),
+        ("id_representative_name", "ФИО родителя"),
         ("id_document_passport", "10 МБ"),
         ("id_document_education", "PDF, JPEG и PNG"),
     ]:
@@ -160,3 +162,67 @@ def test_mistakes_are_shown_next_to_their_fields_and_nothing_typed_is_lost(
     expect(field(page, "Дата рождения")).to_have_value(young)
     expect(page.get_by_label("Женский")).to_be_checked()
     assert Application.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("width", "height", "version"),
+    [
+        (390, 844, ""),
+        (390, 844, "size=3&scheme=wb&images=on"),
+        (1366, 900, ""),
+        (1366, 900, "size=2&scheme=bw&images=on"),
+    ],
+)
+def test_files_picked_once_survive_a_mistake_on_a_phone_and_a_desktop(
+    page, cohort, live_server, width, height, version
+):
+    page.set_viewport_size({"width": width, "height": height})
+    if version:
+        page.context.add_cookies(
+            [{"name": "copp_a11y", "value": version, "url": live_server.url}]
+        )
+    page.goto(f"/apply/{cohort.pk}/")
+    # By id: the largest type hyphenates the labels' long words.
+    for name, value in [
+        ("last_name", "Смирнова"),
+        ("first_name", "Анна"),
+        ("birth_date", "1995-03-08"),
+        ("phone", "12345"),
+        ("email", "anna@example.org"),
+        ("municipality", "г. Энск"),
+    ]:
+        page.locator(f"#id_{name}").fill(value)
+    page.locator("#id_sex_1").check()
+    page.locator("#id_education_level").select_option("secondary_general")
+    page.locator("#id_document_passport").set_input_files(pdf("паспорт.pdf"))
+    page.locator("#id_document_education").set_input_files(
+        {"name": "аттестат.png", "mimeType": "image/png", "buffer": PNG_BYTES}
+    )
+    page.locator("#id_consent_processing").check()
+    page.locator(".application-form [type=submit]").click()
+
+    summary = page.locator("#form-errors")
+    expect(summary).to_contain_text("прикреплённые файлы сохранены")
+    expect(page.locator("#id_document_passport_kept")).to_contain_text(
+        "Прикреплён файл: паспорт.pdf"
+    )
+    expect(page.locator("#id_document_education_kept")).to_contain_text("аттестат.png")
+    # Nothing kept is a link: applicants' files are not served to the form.
+    assert page.locator(".staged-file a").count() == 0
+    width_now = page.evaluate("document.documentElement.scrollWidth")
+    assert width_now <= width, f"the page is {width_now} px wide"
+    folder = ARTIFACTS / "screens" / "public"
+    folder.mkdir(parents=True, exist_ok=True)
+    kind = "special" if version else "regular"
+    page.screenshot(
+        path=folder / f"apply-kept-files-{width}-{kind}.png", full_page=True
+    )
+
+    page.locator("#id_phone").fill("8 912 345-67-89")
+    page.locator(".application-form [type=submit]").click()
+    expect(page.get_by_text(re.compile("Ваша заявка № "))).to_be_visible()
+    application = Application.objects.get()
+    assert sorted(application.documents.values_list("original_name", flat=True)) == [
+        "аттестат.png",
+        "паспорт.pdf",
+    ]

@@ -153,7 +153,7 @@ def test_a_stream_may_require_education_and_the_program_its_own():
         "federal", birth=born(30), categories=["unemployed"], education="basic_general"
     )
     assert not low.eligible
-    assert str(EducationLevel.SECONDARY_GENERAL.label) in low.reasons[0]
+    assert "нужно образование не ниже среднего общего" in low.reasons[0]
     program = ProgramFactory(required_education=EducationLevel.SECONDARY_VOCATIONAL)
     result = eligibility.check_stream(
         stream("personal"),
