@@ -51,9 +51,12 @@ def send_later(
     html: str = "",
     key: str | None = None,
     attachments: Sequence[Attachment] = (),
+    headers: dict[str, str] | None = None,
 ) -> str | None:
     """Enqueue an e-mail with the current transaction; return its key, or None
     when an e-mail with this ``key`` was enqueued before.
+
+    ``headers`` are added to the message (``List-Unsubscribe``, say).
 
     ``key`` makes the e-mail idempotent across callers (a reminder for one
     event, say): a second e-mail with the same key is never enqueued, and a
@@ -76,6 +79,7 @@ def send_later(
             }
             for a in attachments
         ],
+        headers=dict(headers or {}),
     )
     return key
 
@@ -104,6 +108,7 @@ def deliver_email(
     recipients: list[str],
     attachments: list[dict[str, str]] | None = None,
     attempt: int = 1,
+    headers: dict[str, str] | None = None,
 ) -> str:
     """Send one e-mail unless it went already; on a failure that can pass,
     enqueue the next attempt. Return what happened."""
@@ -129,11 +134,15 @@ def deliver_email(
             recipients=recipients,
             attachments=attachments,
             attempt=attempt,
+            headers=headers,
         )
         return "claimed by another worker; looking again when the claim lapses"
     # The key travels in a header, so that a receiver can tell a repeat too.
     message = EmailMultiAlternatives(
-        subject=subject, body=text, to=recipients, headers={KEY_HEADER: key}
+        subject=subject,
+        body=text,
+        to=recipients,
+        headers={**(headers or {}), KEY_HEADER: key},
     )
     if html:
         message.attach_alternative(html, "text/html")
@@ -164,6 +173,7 @@ def deliver_email(
             recipients=recipients,
             attachments=attachments,
             attempt=attempt + 1,
+            headers=headers,
         )
         return f"attempt {attempt} failed; retrying"
     EmailDelivery.objects.filter(key=key).update(sent_at=timezone.now())

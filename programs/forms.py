@@ -1,11 +1,19 @@
-"""The catalog's filter form: it checks the shape of the query string only."""
+"""The catalog's filter form (it checks the shape of the query string only), the
+eligibility check's, and the request to be told when a group opens."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Layout
 from django import forms
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DateField
+from core.forms import DateField, HoneypotMixin
 
 from . import eligibility
 from .models import (
@@ -19,7 +27,13 @@ from .models import (
     ProgramKind,
     StudyForm,
 )
-from .selectors import MAX_QUERY_LENGTH, CatalogFilters, Sort
+from .selectors import (
+    MAX_QUERY_LENGTH,
+    CatalogFilters,
+    Sort,
+    applied_sort,
+    default_sort,
+)
 
 STARTS_WITHIN_CHOICES = [
     ("", _("Any time")),
@@ -29,13 +43,37 @@ STARTS_WITHIN_CHOICES = [
     (180, _("Within 6 months")),
 ]
 COST_CHOICES = [("", _("Free and paid")), ("free", _("Free")), ("paid", _("Paid"))]
-SORT_CHOICES = [
-    ("", _("Nearest start")),
-    (Sort.RELEVANCE, _("Relevance")),
-    (Sort.TITLE, _("Title")),
-    (Sort.HOURS, _("Duration")),
-    (Sort.PRICE, _("Price")),
-]
+SORT_LABELS = {
+    Sort.RELEVANCE: _("By relevance"),
+    Sort.START: _("Nearest start"),
+    Sort.TITLE: _("Title"),
+    Sort.HOURS: _("Duration"),
+    Sort.PRICE: _("Price"),
+}
+# No order ("") is the default one: the most relevant first for a search, the
+# nearest start otherwise (selectors.default_sort).
+SORT_CHOICES = list(SORT_LABELS.items())
+# The filters shown as chips above the results, in the sidebar's order; the
+# search term and the order are not filters.
+CHIP_FIELDS = ("direction", "kind", "form", "cost", "category", "starts")
+
+
+@dataclass(frozen=True)
+class SortOption:
+    """One entry of the sort menu."""
+
+    value: str
+    label: str
+    selected: bool
+
+
+@dataclass(frozen=True)
+class ActiveFilter:
+    """A filter in use, shown as a chip that removes it."""
+
+    label: str  # the filter's name: «Направление»
+    value: str  # what was chosen, in words: «Сварочные технологии»
+    remove_url: str  # the same list without this one value
 
 
 class LenientMultipleChoiceField(forms.MultipleChoiceField):
@@ -77,14 +115,9 @@ class CatalogFilterForm(forms.Form):
         coerce=int,
         empty_value=None,
     )
-    sort = forms.ChoiceField(
-        label=_("Sort by"),
-        required=False,
-        choices=SORT_CHOICES,
-        widget=forms.Select(
-            attrs={"class": "form-select form-select-sm", "data-autosubmit": ""}
-        ),
-    )
+    # Rendered by the template from sort_menu(), which offers what fits the
+    # query and marks the order really applied.
+    sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=SORT_CHOICES)
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -101,6 +134,8 @@ class CatalogFilterForm(forms.Form):
 
     def to_filters(self) -> CatalogFilters:
         """Build filters from the valid fields, ignoring any that failed."""
+        if not self.is_bound:
+            return CatalogFilters()
         self.is_valid()
         data = self.cleaned_data
         return CatalogFilters(
@@ -113,6 +148,69 @@ class CatalogFilterForm(forms.Form):
             starts_within=data.get("starts"),
             sort=data.get("sort") or "",
         )
+
+    def sort_menu(self, filters: CatalogFilters) -> list[SortOption]:
+        """The sort menu: relevance only for a search, the default order
+        first (its value empty, so that a new search starts most relevant
+        first), and the order really applied selected."""
+        default = default_sort(filters)
+        applied = applied_sort(filters)
+        orders = [default] + [
+            s for s in SORT_LABELS if s not in (default, Sort.RELEVANCE)
+        ]
+        return [
+            SortOption(
+                value="" if sort == default else sort,
+                label=str(SORT_LABELS[sort]),
+                selected=sort == applied,
+            )
+            for sort in orders
+        ]
+
+    def active_filters(self, base_url: str) -> list[ActiveFilter]:
+        """Each filter value in use, with the address of the list without it
+        (the other filters, the search term and the order kept)."""
+        params = self._clean_params()
+        chips = []
+        for index, (name, value) in enumerate(params):
+            if name not in CHIP_FIELDS:
+                continue
+            field = self.fields[name]
+            labels = {str(key): str(label) for key, label in field.choices}
+            chips.append(
+                ActiveFilter(
+                    label=str(field.label),
+                    value=labels.get(value, value),
+                    remove_url=_list_url(
+                        base_url, params[:index] + params[index + 1 :]
+                    ),
+                )
+            )
+        return chips
+
+    def reset_url(self, base_url: str) -> str:
+        """The list without any filter, the search term and the order kept."""
+        return _list_url(
+            base_url, [(k, v) for k, v in self._clean_params() if k not in CHIP_FIELDS]
+        )
+
+    def _clean_params(self) -> list[tuple[str, str]]:
+        """The query string's valid, non-empty values, in the form's order."""
+        if not self.is_bound:
+            return []
+        self.is_valid()  # cleans once; a field that failed is left out
+        params: list[tuple[str, str]] = []
+        for name in self.fields:
+            value = self.cleaned_data.get(name)
+            values = value if isinstance(value, list) else [value]
+            for v in values:
+                if v not in (None, "") and (name, str(v)) not in params:
+                    params.append((name, str(v)))
+        return params
+
+
+def _list_url(base_url: str, params: list[tuple[str, str]]) -> str:
+    return f"{base_url}?{urlencode(params)}" if params else base_url
 
 
 class EligibilityForm(forms.Form):
@@ -169,4 +267,47 @@ class EligibilityForm(forms.Form):
             birth_date=data["birth_date"],
             education_level=data["education_level"],
             categories=frozenset(c.code for c in data.get("categories") or []),
+        )
+
+
+class ProgramSubscriptionForm(HoneypotMixin, forms.Form):
+    """An address to tell when a group of the program opens, with its own
+    consent (152-ФЗ: apart from any other, for this notice only)."""
+
+    email = forms.EmailField(
+        label=_("Your e-mail"),
+        max_length=254,
+        error_messages={
+            "required": _("Enter your e-mail address."),
+            "invalid": _("Enter an e-mail address like name@example.ru."),
+        },
+        widget=forms.EmailInput(
+            attrs={"autocomplete": "email", "placeholder": "name@example.ru"}
+        ),
+    )
+    consent = forms.BooleanField(
+        error_messages={
+            "required": _("Without this consent we cannot keep your address.")
+        },
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("auto_id", "id_notice_%s")
+        super().__init__(*args, **kwargs)
+        self.fields["consent"].label = format_html(
+            '{} (<a href="{}" target="_blank" rel="noopener">{}</a>)',
+            _(
+                "I agree that the centre keeps my e-mail address to tell me when "
+                "applications to a group of this program open, and for nothing else"
+            ),
+            reverse("programs:notice_consent"),
+            _("read the full text"),
+        )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        # The program page is cached for everyone: no token in it (the
+        # subscription view says why it needs none).
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            "email", "consent", Div("website", css_class="hp-field")
         )

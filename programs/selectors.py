@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import (
+    Case,
     Count,
     Exists,
     F,
@@ -21,11 +22,21 @@ from django.db.models import (
     Q,
     QuerySet,
     Value,
+    When,
 )
 from django.db.models.expressions import CombinedExpression, OrderBy
 from django.utils import timezone
 
-from .models import BUDGET_PAYERS, Cohort, CohortQuota, Direction, Program
+from .models import (
+    BUDGET_PAYERS,
+    Admission,
+    Cohort,
+    CohortQuota,
+    Direction,
+    FundingSource,
+    Program,
+    ProgramSubscription,
+)
 
 MAX_QUERY_LENGTH = 100
 
@@ -121,8 +132,19 @@ def _fallback_terms(text: str) -> list[str]:
     return terms
 
 
-def _apply_search(programs: QuerySet[Program], text: str) -> QuerySet[Program]:
-    if _is_postgresql():
+def _contains_any(name: str, variants: set[str]) -> Q:
+    condition = Q()
+    for variant in variants:
+        condition |= Q(**{f"{name}__contains": variant})
+    return condition
+
+
+def _apply_search(
+    programs: QuerySet[Program], text: str, *, full_text: bool
+) -> QuerySet[Program]:
+    """Keep the programs that match ``text``, annotated with their ``rank``
+    (higher is more relevant)."""
+    if full_text:
         # Russian stemming finds "сварщик" for "сварка"; the substring match
         # keeps abbreviations and partial words ("ЧПУ", "КОМПАС") findable.
         query = SearchQuery(text, config="russian", search_type="websearch")
@@ -132,21 +154,27 @@ def _apply_search(programs: QuerySet[Program], text: str) -> QuerySet[Program]:
             | Q(title__icontains=text)
             | Q(direction__name__icontains=text)
         )
-    # SQLite compares case-insensitively only in ASCII; try the usual cases.
+    # Without full-text search every word must appear somewhere; a word in the
+    # title weighs more than one in the summary, which weighs more than one
+    # elsewhere, so that relevance still means something.
+    rank: Any = Value(0, output_field=IntegerField())
     for term in _fallback_terms(text):
+        # SQLite compares case-insensitively only in ASCII; try the usual cases.
         variants = {term, term.capitalize(), term.upper()}
-        condition = Q()
-        for variant in variants:
-            for name in (
-                "title",
-                "summary",
-                "description",
-                "qualification",
-                "direction__name",
-            ):
-                condition |= Q(**{f"{name}__contains": variant})
-        programs = programs.filter(condition)
-    return programs.annotate(rank=Value(0, output_field=IntegerField()))
+        programs = programs.filter(
+            _contains_any("title", variants)
+            | _contains_any("summary", variants)
+            | _contains_any("description", variants)
+            | _contains_any("qualification", variants)
+            | _contains_any("direction__name", variants)
+        )
+        rank = rank + Case(
+            When(_contains_any("title", variants), then=Value(3)),
+            When(_contains_any("summary", variants), then=Value(2)),
+            default=Value(1),
+            output_field=IntegerField(),
+        )
+    return programs.annotate(rank=rank)
 
 
 def offers_free_expression() -> Exists:
@@ -159,11 +187,36 @@ def offers_free_expression() -> Exists:
     )
 
 
+def applied_sort(filters: CatalogFilters) -> str:
+    """The order the catalog really shows for ``filters``: the one asked for,
+    or by default the most relevant first for a search and the nearest start
+    otherwise; relevance without a search term means nothing, so it falls
+    back to the nearest start."""
+    if filters.sort in (Sort.START, Sort.TITLE, Sort.HOURS, Sort.PRICE):
+        return filters.sort
+    return default_sort(filters)
+
+
+def default_sort(filters: CatalogFilters) -> str:
+    """The order the catalog shows when none is asked for."""
+    return Sort.RELEVANCE if filters.q else Sort.START
+
+
 def search_programs(
-    filters: CatalogFilters, *, today: datetime.date | None = None
+    filters: CatalogFilters,
+    *,
+    today: datetime.date | None = None,
+    full_text: bool | None = None,
 ) -> QuerySet[Program]:
-    """Return the published programs that match ``filters``, sorted as asked."""
+    """Return the published programs that match ``filters``, sorted as
+    ``applied_sort`` says.
+
+    ``full_text`` chooses PostgreSQL's full-text search (ranked by
+    ``ts_rank``) or the plain substring search other databases get; by
+    default the database decides."""
     today = today or timezone.localdate()
+    if full_text is None:
+        full_text = _is_postgresql()
     programs: QuerySet[Program] = Program.objects.published().select_related(
         "direction"
     )
@@ -200,23 +253,19 @@ def search_programs(
             )
         )
     if filters.q:
-        programs = _apply_search(programs, filters.q)
+        programs = _apply_search(programs, filters.q, full_text=full_text)
     programs = programs.annotate(
         next_start=Min("cohorts__starts_on", filter=upcoming),
         open_cohorts=Count("cohorts", filter=upcoming),
     )
-    sort = filters.sort or (Sort.RELEVANCE if filters.q else Sort.START)
     orders: dict[str, list[str | OrderBy]] = {
-        Sort.RELEVANCE: ["-rank", "title"],
+        Sort.RELEVANCE: [F("rank").desc(), "title"],
         Sort.START: [F("next_start").asc(nulls_last=True), "title"],
         Sort.TITLE: ["title"],
         Sort.HOURS: ["hours", "title"],
         Sort.PRICE: ["price", "title"],
     }
-    order = orders.get(sort, ["title"])
-    if sort == Sort.RELEVANCE and not filters.q:
-        order = [F("next_start").asc(nulls_last=True), "title"]
-    return programs.order_by(*order, "pk")
+    return programs.order_by(*orders[applied_sort(filters)], "pk")
 
 
 def get_published_program(slug: str, *, today: datetime.date | None = None) -> Program:
@@ -290,4 +339,115 @@ def catalog_figures(*, today: datetime.date | None = None) -> CatalogFigures:
         programs=counts["programs"],
         open_cohorts=open_cohorts,
         directions=counts["directions"] or 0,
+    )
+
+
+# --- The program page -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GroupOnPage:
+    """A group as its program's page shows it: the cohort (with its seats and
+    its seats by stream) and whether it takes applications today, or why not."""
+
+    cohort: Cohort
+    admission: Admission
+
+
+@dataclass(frozen=True)
+class StreamCost:
+    """What studying on one of the program's streams costs the learner."""
+
+    stream: FundingSource
+    is_free: bool
+
+
+@dataclass(frozen=True)
+class ProgramPage:
+    """What the program page shows: the program, its groups in order of
+    start, and the three groups its top block speaks of."""
+
+    program: Program
+    groups: list[GroupOnPage]
+    costs: list[StreamCost]
+    # The group the page's main action applies to: the soonest open group
+    # with a free seat, or else the soonest open one (its waiting list).
+    action: GroupOnPage | None
+    # The soonest group one may still join: open, or opening on a date.
+    nearest_start: GroupOnPage | None
+    # When no group is open: the soonest whose applications open on a date.
+    next_opening: GroupOnPage | None
+
+    @property
+    def offered_cohorts(self) -> list[Cohort]:
+        """The groups that run (cancelled ones left out)."""
+        return [
+            g.cohort for g in self.groups if g.admission.state != Admission.CANCELLED
+        ]
+
+
+def program_page(slug: str, *, today: datetime.date | None = None) -> ProgramPage:
+    """Return what a published program's page shows; raise
+    Program.DoesNotExist. Groups that have not ended are listed, and cancelled
+    ones that were still to start (so that a visitor who saw one learns why
+    it is gone). A fixed number of queries, however many groups."""
+    today = today or timezone.localdate()
+    quotas = annotate_quota_seats(
+        CohortQuota.objects.select_related("stream").order_by(
+            "stream__position", "stream"
+        )
+    )
+    cohorts = annotate_seats(
+        Cohort.objects.filter(ends_on__gte=today)
+        .exclude(status=Cohort.Status.CANCELLED, starts_on__lte=today)
+        .select_related("venue")
+        .prefetch_related(Prefetch("quotas", queryset=quotas, to_attr="stream_seats"))
+        .order_by("starts_on", "code")
+    )
+    program = (
+        Program.objects.published()
+        .annotate(offers_free=offers_free_expression())
+        .select_related("direction")
+        .prefetch_related(
+            Prefetch(
+                "funding_sources",
+                queryset=FundingSource.objects.order_by("position", "pk"),
+                to_attr="streams",
+            ),
+            "categories",
+            Prefetch("cohorts", queryset=cohorts, to_attr="page_cohorts"),
+        )
+        .get(slug=slug)
+    )
+    groups = [GroupOnPage(c, c.admission(today)) for c in program.page_cohorts]
+    open_groups = [g for g in groups if g.admission.is_open]
+    with_seats = [g for g in open_groups if getattr(g.cohort, "seats_open", 0) > 0]
+    opening = [g for g in groups if g.admission.may_open]
+    upcoming = [g for g in groups if g.admission.is_open or g.admission.may_open]
+    return ProgramPage(
+        program=program,
+        groups=groups,
+        # A program free for everyone names only the streams a budget pays
+        # for (a paid stream at no price says nothing).
+        costs=[
+            StreamCost(stream=s, is_free=s.is_free or program.is_free)
+            for s in program.streams
+            if s.is_free or not program.is_free
+        ],
+        action=_first(with_seats or open_groups),
+        nearest_start=_first(upcoming),
+        next_opening=None if open_groups else _first(opening),
+    )
+
+
+def _first(groups: list[GroupOnPage]) -> GroupOnPage | None:
+    return groups[0] if groups else None
+
+
+def subscription_by_token(token: str) -> ProgramSubscription | None:
+    """The notice subscription with this secret token, with its program."""
+    return (
+        ProgramSubscription.objects.select_related("program")
+        .filter(token=token)
+        .first()
     )

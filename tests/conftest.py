@@ -16,13 +16,15 @@ def default_language():
 @pytest.fixture
 def reference_rows(transactional_db):
     """Recreate the rows data migrations made, which a transactional test's flush
-    removes: funding sources, learner categories and the consent texts."""
+    removes: funding sources, learner categories and the consent texts (of
+    applications and of intake notices)."""
     from django.apps import apps
 
     for module, function in [
         ("programs.migrations.0002_reference_rows", "create_rows"),
         ("programs.migrations.0005_fill_streams", "fill_streams"),
         ("enrollment.migrations.0002_consent_texts", "create_texts"),
+        ("programs.migrations.0009_intake_notices", "create_consent_text"),
     ]:
         getattr(importlib.import_module(module), function)(apps, None)
 

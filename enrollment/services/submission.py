@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.identifiers import normalize_snils, validate_snils
 from programs import eligibility
-from programs.models import Cohort, EducationLevel, FundingSource, LearnerCategory
+from programs.models import Cohort, FundingSource, LearnerCategory
 
 from .. import emails, tasks
 from ..models import (
@@ -109,6 +109,12 @@ def check_cohort_accepts(cohort: Cohort, *, today: datetime.date | None = None) 
             % {"date": cohort.application_deadline.strftime("%d.%m.%Y")},
             code="deadline",
         )
+    if cohort.applications_open_on and cohort.applications_open_on > today:
+        raise ValidationError(
+            _("Applications to this group open on %(date)s.")
+            % {"date": cohort.applications_open_on.strftime("%d.%m.%Y")},
+            code="not_yet_open",
+        )
 
 
 def check_applicant_fits(data: ApplicantData, cohort: Cohort) -> None:
@@ -139,8 +145,8 @@ def check_applicant_fits(data: ApplicantData, cohort: Cohort) -> None:
     if not eligibility.education_at_least(data.education_level, required):
         errors.setdefault("education_level", []).append(
             ValidationError(
-                _("This program requires at least: %(level)s.")
-                % {"level": EducationLevel(required).label},
+                _("This program requires %(education)s.")
+                % {"education": eligibility.education_needed(required)},
                 code="education",
             )
         )
@@ -150,19 +156,19 @@ def check_applicant_fits(data: ApplicantData, cohort: Cohort) -> None:
         except ValidationError as error:
             errors.setdefault("snils", []).append(error)
     if age < ADULT_AGE:
-        for name in (
-            "representative_name",
-            "representative_phone",
-            "representative_relation",
-        ):
+        # The fieldset says once why (under 18 on the first day); each field
+        # says what it needs.
+        needed = {
+            "representative_name": _("Enter the full name of your parent or guardian."),
+            "representative_relation": _(
+                "Choose who your parent or guardian is to you."
+            ),
+            "representative_phone": _("Enter the phone of your parent or guardian."),
+        }
+        for name, message in needed.items():
             if not getattr(data, name):
                 errors.setdefault(name, []).append(
-                    ValidationError(
-                        _(
-                            "Required for applicants under 18: a parent or guardian applies with you."
-                        ),
-                        code="representative_required",
-                    )
+                    ValidationError(message, code="representative_required")
                 )
     if errors:
         raise ValidationError(errors)

@@ -1,8 +1,17 @@
 """The catalog: directions, programs, venues and cohorts (``catalog``), the
 streams that pay for training (``funding``), and their vocabularies
-(``choices``); the centre's own details (``centre``)."""
+(``choices``); the centre's own details (``centre``); the people who asked to
+be told when a group opens (``subscriptions``)."""
 
-from .catalog import Cohort, CohortQuerySet, Direction, Program, ProgramQuerySet, Venue
+from .catalog import (
+    Admission,
+    Cohort,
+    CohortQuerySet,
+    Direction,
+    Program,
+    ProgramQuerySet,
+    Venue,
+)
 from .centre import CENTRE_PK, Centre
 from .choices import (
     BUDGET_PAYERS,
@@ -27,6 +36,11 @@ from .register import (
     RUSSIA,
     PriorEducation,
 )
+from .subscriptions import (
+    ProgramSubscription,
+    SubscriptionConsentText,
+    SubscriptionNotice,
+)
 
 __all__ = [
     "BUDGET_PAYERS",
@@ -39,6 +53,7 @@ __all__ = [
     "PROFESSIONAL_AREAS",
     "QUALIFICATION_RANKS",
     "RUSSIA",
+    "Admission",
     "CategoryCode",
     "Centre",
     "Cohort",
@@ -56,7 +71,10 @@ __all__ = [
     "Program",
     "ProgramKind",
     "ProgramQuerySet",
+    "ProgramSubscription",
     "StreamDocument",
     "StudyForm",
+    "SubscriptionConsentText",
+    "SubscriptionNotice",
     "Venue",
 ]

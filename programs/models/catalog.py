@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -11,6 +12,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -244,6 +247,7 @@ class CohortQuerySet(models.QuerySet):
     ) -> CohortQuerySet:
         today = today or timezone.localdate()
         return self.filter(
+            Q(applications_open_on__isnull=True) | Q(applications_open_on__lte=today),
             status=Cohort.Status.OPEN,
             application_deadline__gte=today,
             program__is_published=True,
@@ -271,6 +275,15 @@ class Cohort(models.Model):
     code = models.CharField(_("code"), max_length=40, unique=True)
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
+    applications_open_on = models.DateField(
+        _("applications accepted from"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The first day on which one may apply. Empty: from the moment the "
+            "group is open. People who asked to be told are e-mailed that day."
+        ),
+    )
     application_deadline = models.DateField(
         _("applications accepted until"),
         help_text=_("The last day (inclusive, Moscow time) on which one may apply."),
@@ -324,6 +337,14 @@ class Cohort(models.Model):
                     "The minimum size cannot exceed the capacity."
                 ),
             ),
+            models.CheckConstraint(
+                condition=Q(applications_open_on__isnull=True)
+                | Q(applications_open_on__lte=models.F("application_deadline")),
+                name="cohort_applications_open_before_deadline",
+                violation_error_message=_(
+                    "Applications cannot open after the last day to apply."
+                ),
+            ),
         ]
         indexes = [models.Index(fields=["status", "starts_on"])]
 
@@ -345,9 +366,83 @@ class Cohort(models.Model):
             and self.min_size > self.capacity
         ):
             errors["min_size"] = _("The minimum size cannot exceed the capacity.")
+        if (
+            self.applications_open_on
+            and self.application_deadline
+            and self.applications_open_on > self.application_deadline
+        ):
+            errors["applications_open_on"] = _(
+                "Applications cannot open after the last day to apply."
+            )
         if errors:
             raise ValidationError(errors)
 
     def accepts_applications(self, today: datetime.date | None = None) -> bool:
+        return self.admission(today).is_open
+
+    def admission(self, today: datetime.date | None = None) -> Admission:
+        """Whether the cohort takes applications on ``today``, and if not, why
+        (from its status and dates alone: no query)."""
         today = today or timezone.localdate()
-        return self.status == self.Status.OPEN and self.application_deadline >= today
+        state = Admission
+        if self.status == self.Status.CANCELLED:
+            return state(state.CANCELLED, starts_on=self.starts_on)
+        if self.status == self.Status.OPEN:
+            if self.applications_open_on and self.applications_open_on > today:
+                return state(
+                    state.OPENS_LATER, self.applications_open_on, self.starts_on
+                )
+            if self.application_deadline >= today:
+                return state(state.OPEN, self.application_deadline, self.starts_on)
+        if self.starts_on <= today:
+            return state(state.STARTED, self.starts_on, self.starts_on)
+        if self.status == self.Status.OPEN:
+            return state(state.CLOSED_ON, self.application_deadline, self.starts_on)
+        return state(state.COMPLETE, starts_on=self.starts_on)
+
+
+@dataclass(frozen=True)
+class Admission:
+    """A cohort's admission on a day: open (until ``date``), or why not.
+
+    ``str()`` says it to a visitor: «Приём откроется 15 января 2027».
+    """
+
+    OPEN = "open"
+    OPENS_LATER = "opens_later"  # open, but its first day to apply is ahead
+    CLOSED_ON = "closed_on"  # the last day to apply has passed
+    STARTED = "started"  # classes have begun, no late applications
+    COMPLETE = "complete"  # staff closed the intake before the start
+    CANCELLED = "cancelled"
+
+    state: str
+    date: datetime.date | None = None
+    starts_on: datetime.date | None = None
+
+    def __str__(self) -> str:
+        day = date_format(self.date, "j E Y") if self.date else ""
+        start = date_format(self.starts_on, "j E Y") if self.starts_on else ""
+        if self.state == self.OPEN:
+            return gettext("Applications accepted until %(date)s") % {"date": day}
+        if self.state == self.OPENS_LATER:
+            return gettext("Applications open on %(date)s") % {"date": day}
+        if self.state == self.CLOSED_ON:
+            return gettext(
+                "Applications closed on %(date)s; classes begin on %(start)s"
+            ) % {"date": day, "start": start}
+        if self.state == self.STARTED:
+            return gettext(
+                "Applications closed: the group began classes on %(date)s"
+            ) % {"date": day}
+        if self.state == self.COMPLETE:
+            return gettext("The intake for this group is complete")
+        return gettext("The intake has been cancelled")
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == self.OPEN
+
+    @property
+    def may_open(self) -> bool:
+        """Applications are still to open: a date ahead."""
+        return self.state == self.OPENS_LATER

@@ -68,6 +68,7 @@ EDITABLE = {
         "code",
         "starts_on",
         "ends_on",
+        "applications_open_on",
         "application_deadline",
         "min_size",
         "venue",

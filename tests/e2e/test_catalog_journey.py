@@ -61,7 +61,9 @@ def test_visitor_searches_filters_and_opens_a_program(page, catalog):
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Технологии сварки трубопроводов"
     )
-    expect(page.get_by_text("Осталось 15 мест")).to_be_visible()
+    # In the facts at the top, and in the group's card.
+    expect(page.get_by_text("Осталось 15 мест")).to_have_count(2)
+    expect(page.get_by_text("Осталось 15 мест").first).to_be_visible()
     expect(page.get_by_text("Группа WELD-01")).to_be_visible()
 
 

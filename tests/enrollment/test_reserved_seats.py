@@ -110,7 +110,7 @@ def test_only_free_seats_can_be_reserved():
 def test_public_seat_counts_leave_out_the_reserved_seats(client, cohort):
     submit(cohort)
     response = client.get(cohort.program.get_absolute_url())
-    shown = response.context["program"].current_cohorts[0]
+    shown = response.context["page"].groups[0].cohort
     assert shown.seats_open == 2  # 5 - 1 taken - 2 reserved
 
 

@@ -129,8 +129,8 @@ def test_every_place_that_shows_seats_agrees(client, admin_user, cohorts):
         .context["cl"]
         .result_list
     }
-    page = client.get(reverse("programs:detail", args=["seats"])).context["program"]
-    on_page = {c.pk: c.seats_open for c in page.current_cohorts}
+    page = client.get(reverse("programs:detail", args=["seats"])).context["page"]
+    on_page = {g.cohort.pk: g.cohort.seats_open for g in page.groups}
 
     table = {}
     for name, cohort in cohorts.items():
