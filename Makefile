@@ -2,7 +2,7 @@
 #   make run    needs Python 3.11; installs the runtime only (requirements/local.txt)
 #   make test   needs Python 3.11; installs the test tools too (requirements.txt),
 #               Chromium for the browser tests (Debian's package) and, with npm,
-#               axe-core and Chart.js (package.json)
+#               axe-core, Chart.js and Lighthouse (package.json)
 PYTHON ?= python3.11
 VENV ?= .venv
 PY := $(VENV)/bin/python
@@ -35,8 +35,12 @@ $(DEV): $(RUNTIME) requirements.txt requirements/dev.txt
 	@$(PY) -c "import pytest, playwright" && touch $(DEV)
 
 # Chart.js for the reports and axe-core for the accessibility tests, from the
-# npm registry, served by the portal itself. Without npm the reports show their
-# tables only and the accessibility tests say they were skipped.
+# npm registry, served by the portal itself; Lighthouse for bench/lighthouse.py.
+# Without npm the reports show their tables only and the accessibility tests
+# say they were skipped.
+# Lighthouse's trace engine asks for the "latest" third-party-web and
+# legacy-javascript; package.json pins them (overrides) so that the lock stays
+# valid for `npm ci` when those packages publish a new version.
 $(ASSETS): package.json package-lock.json
 	@if command -v npm >/dev/null 2>&1; then \
 	  echo "Installing front-end assets with npm (package-lock.json)..."; \
@@ -87,7 +91,7 @@ messages: $(DEV) ## Update and compile the translation catalogs
 	$(PY) manage.py makemessages -l ru -l en --no-obsolete --ignore '$(VENV)/*' --ignore 'bench/*' --ignore 'tests/*' --ignore 'node_modules/*'
 	$(PY) manage.py compilemessages --ignore '$(VENV)/*'
 
-BENCHES := catalog_rps submissions changelist export reports load fault tasks backup_restore papers
+BENCHES := catalog_rps submissions changelist export reports load fault tasks backup_restore papers lighthouse
 
 bench: install ## Every benchmark in full (PostgreSQL and Redis on loopback)
 	@for b in $(BENCHES); do $(PY) bench/$$b.py || exit 1; done

@@ -173,6 +173,12 @@ CHARTJS_DIR = BASE_DIR / "node_modules" / "chart.js" / "dist"
 if CHARTJS_DIR.is_dir():
     STATICFILES_DIRS.append(("vendor/chartjs", CHARTJS_DIR))
 CHARTS_AVAILABLE = CHARTJS_DIR.is_dir()
+# Hyphenation patterns (Liang's, from TeX) for the larger type steps, in a
+# browser that has no Russian dictionary of its own.
+HYPHEN_DIR = BASE_DIR / "node_modules" / "hyphen"
+if HYPHEN_DIR.is_dir():
+    STATICFILES_DIRS.append(("vendor/hyphen", HYPHEN_DIR))
+HYPHENATION_AVAILABLE = HYPHEN_DIR.is_dir()
 # The font of the centre's papers (contracts, invoices, orders), read by the
 # PDF printer from disk; without it the system's DejaVu Serif is used.
 PAPER_FONTS_DIR = BASE_DIR / "node_modules" / "@fontsource" / "pt-serif" / "files"
@@ -201,6 +207,9 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
+# Every form ties the help and error of a group of radio buttons or
+# checkboxes to each button (core.forms.DescribedBoundField).
+FORM_RENDERER = "core.forms.FormRenderer"
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
@@ -257,6 +266,7 @@ PERIODIC_DUTIES = [
     ("reminders", "enrollment.tasks.send_reminders", 60, 5),
     ("stalled-tasks", "core.tasks.recover_stalled_tasks", 5, 0),
     ("expired-exports", "enrollment.tasks.delete_expired_exports", 60, 10),
+    ("abandoned-uploads", "enrollment.tasks.delete_abandoned_uploads", 60, 20),
     ("cohorts-at-risk", "enrollment.tasks.notify_cohorts_at_risk", DAY, 8 * 60),
     ("expiring-agreements", "partners.tasks.notify_expiring_agreements", DAY, 7 * 60),
     ("scheduled-reports", "copp.tasks.send_scheduled_reports", DAY, 6 * 60),
@@ -264,6 +274,7 @@ PERIODIC_DUTIES = [
     ("prune-task-results", "core.tasks.prune_task_results", DAY, 150),
     ("clear-sessions", "core.tasks.clear_expired_sessions", DAY, 225),
     ("check-daily-intake", "enrollment.tasks.check_daily_intake", 7 * DAY, 240),
+    ("program-notices", "programs.tasks.send_program_notices", 60, 20),
 ]
 
 # The active scheduler renews its lease at every tick (10 s); if it dies,
@@ -289,6 +300,9 @@ PHONENUMBER_DB_FORMAT = "E164"
 # Enrollment rules that the centre may tune.
 OFFER_VALID_HOURS = env.int("OFFER_VALID_HOURS", default=72)
 DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
+# Files attached to an application form that came back with an error are kept
+# this long for the person to send it again; then they are deleted.
+STAGED_UPLOAD_HOURS = env.int("STAGED_UPLOAD_HOURS", default=24)
 # Bounds on one application's documents: how many, and how large in all.
 DOCUMENTS_PER_APPLICATION = env.int("DOCUMENTS_PER_APPLICATION", default=20)
 DOCUMENTS_TOTAL_MB = env.int("DOCUMENTS_TOTAL_MB", default=60)
@@ -350,6 +364,7 @@ RATE_LIMITS = {
     "apply": env("RATE_LIMIT_APPLY", default="20/h"),
     "lost_link": env("RATE_LIMIT_LOST_LINK", default="10/h"),
     "upload": env("RATE_LIMIT_UPLOAD", default="60/h"),
+    "subscribe": env("RATE_LIMIT_SUBSCRIBE", default="10/h"),
 }
 RATELIMIT_VIEW = "copp.views.too_many_requests"
 # Without the shared cache the limits cannot count: the forms stay open rather

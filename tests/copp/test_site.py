@@ -209,3 +209,38 @@ def test_every_page_names_its_icon_and_the_root_icon_answers(client):
     response = client.get("/favicon.ico")
     assert response.status_code == 301
     assert response["Location"].endswith(".ico")
+
+
+def test_every_english_page_says_teaching_is_in_russian_and_marks_russian_text(
+    client,
+):
+    cohort = CohortFactory(program=ProgramFactory(title="Оператор станков с ЧПУ"))
+    application = submit(cohort=cohort)
+    program_path = cohort.program.get_absolute_url()
+    status_path = application.get_absolute_url()
+    pages = [
+        "/en/",
+        "/en/programs/",
+        f"/en{program_path}",
+        f"/en/apply/{cohort.pk}/",
+        f"/en{status_path}",
+        "/en/applications/lost-link/",
+        "/en/consent/processing/",
+    ]
+    for path in pages:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        html = response.content.decode()
+        assert "Teaching is in Russian." in html, path
+        # The same page in Russian, named in Russian.
+        assert 'hreflang="ru" lang="ru">Эта страница на русском</a>' in html, path
+    apply_page = client.get(f"/en/apply/{cohort.pk}/").content.decode()
+    assert '<p class="fw-semibold mb-1" lang="ru">Оператор станков с ЧПУ</p>' in (
+        apply_page
+    )
+    program_page = client.get(f"/en{program_path}").content.decode()
+    assert '<h1 class="h2" lang="ru">Оператор станков с ЧПУ</h1>' in program_page
+    catalog = client.get("/en/programs/").content.decode()
+    assert 'lang="ru">Оператор станков с ЧПУ</a>' in catalog
+    for path in ["/", "/programs/", program_path]:
+        assert "language-note" not in client.get(path).content.decode(), path

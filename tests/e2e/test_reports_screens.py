@@ -114,6 +114,10 @@ def test_the_manager_finds_the_way_round_the_reports(
     # Logging out from the header ends the session.
     if toggler.is_visible():
         toggler.click()
-    page.locator("header").get_by_role("button", name="Выйти").click()
+    logout = page.locator("header").get_by_role("button", name="Выйти")
+    expect(logout).to_be_visible()  # the phone's menu has finished opening
+    with page.expect_navigation():
+        logout.click()
+    expect(page).to_have_url(re.compile(r"/admin/logout/$"))
     page.goto(f"/reports/{PERIOD}")
     expect(page.get_by_label("Имя пользователя")).to_be_visible()
