@@ -14,7 +14,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help run worker install browser migrate demo test lint format messages bench bench-quick clean
+.PHONY: help run worker install browser migrate demo test lint format messages bench bench-tools bench-quick clean
 
 help: ## List the targets
 	@echo "Targets (HOST=$(HOST) PORT=$(PORT) can be changed: make run PORT=8111):"
@@ -91,12 +91,22 @@ messages: $(DEV) ## Update and compile the translation catalogs
 	$(PY) manage.py makemessages -l ru -l en --no-obsolete --ignore '$(VENV)/*' --ignore 'bench/*' --ignore 'tests/*' --ignore 'node_modules/*'
 	$(PY) manage.py compilemessages --ignore '$(VENV)/*'
 
-BENCHES := catalog_rps submissions changelist export reports load fault tasks backup_restore papers lighthouse
+BENCHES := pages submissions changelist export reports load fault tasks backup_restore papers lighthouse
 
-bench: install ## Every benchmark in full (PostgreSQL and Redis on loopback)
+# wrk loads the server from a second process far beyond what Python threads
+# can send; without it bench/pages.py falls back to threads and says so.
+bench-tools: ## Install wrk for the page benchmarks (Debian's package; as root)
+	@if command -v wrk >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "Installing wrk from Debian's packages for the page benchmarks..."; \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends wrk >/dev/null \
+	  || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends wrk; }; \
+	else echo "wrk is missing: 'sudo apt-get install wrk' (the page benchmarks use Python threads without it)"; fi
+
+bench: install bench-tools ## Every benchmark in full (PostgreSQL and Redis on loopback)
 	@for b in $(BENCHES); do $(PY) bench/$$b.py || exit 1; done
 
-bench-quick: install ## Every benchmark in its quick mode, as CI runs them
+bench-quick: install bench-tools ## Every benchmark in its quick mode, as CI runs them
 	@for b in $(BENCHES); do $(PY) bench/$$b.py --quick || exit 1; done
 
 clean: ## Remove the virtualenv, the local database and uploads, collected static files

@@ -12,8 +12,9 @@ os.environ.setdefault("CLIENT_IP_HEADER", "HTTP_X_REAL_IP")
 from copp.settings.production import *  # noqa: F403
 
 ROOT_URLCONF = "bench.urls"
+# Requests that say they came over HTTPS (X-Forwarded-Proto, as nginx sends it)
+# get every header production sends, HSTS included.
 SECURE_SSL_REDIRECT = False
-SECURE_HSTS_SECONDS = 0
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 LOGGING = {"version": 1, "disable_existing_loggers": False}

@@ -2,8 +2,8 @@
 steps, three high-contrast colour schemes and images off.
 
 The choice lives in a cookie and is applied on the server (classes on <html>),
-so it works without JavaScript and shows from the first paint. Pages cached by
-``cache_page`` vary on the cookie.
+so it works without JavaScript and shows from the first paint. Public pages in
+the shared cache are kept apart by the choice (``page_variant``).
 """
 
 from __future__ import annotations
@@ -72,6 +72,13 @@ class Version:
 
 def version_of(request: HttpRequest) -> Version:
     return Version.from_cookie(request.COOKIES.get(COOKIE))
+
+
+def page_variant(request: HttpRequest) -> str:
+    """What of the cookie changes a page: the settings, normalised, so that
+    junk in the cookie cannot split the cache of public pages."""
+    version = version_of(request)
+    return version.cookie_value() if version.enabled else ""
 
 
 def safe_next(request: HttpRequest) -> str:

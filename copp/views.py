@@ -33,12 +33,12 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.cache import cache_page, never_cache
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
-from django.views.decorators.vary import vary_on_cookie
 
 from core import health
 from core.exports import start_export
+from core.pagecache import public_page
 from core.security import seconds_until_allowed
 from enrollment import register
 from enrollment import selectors as enrollment
@@ -54,8 +54,7 @@ from .tasks import export_register
 logger = logging.getLogger(__name__)
 
 
-@cache_page(settings.CATALOG_CACHE_SECONDS)
-@vary_on_cookie  # the version for the visually impaired is a cookie
+@public_page  # shared by visitors who see the same page (core.pagecache)
 def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,

@@ -9,6 +9,8 @@ class EnrollmentConfig(AppConfig):
     def ready(self) -> None:
         from programs.selectors import register_seat_annotation
 
-        from .seats import annotate_quota_seats, annotate_seats
+        from .seats import annotate_quota_seats, annotate_seats, count_cohorts_seats
 
-        register_seat_annotation(annotate_seats, annotate_quota_seats)
+        register_seat_annotation(
+            annotate_seats, annotate_quota_seats, counter=count_cohorts_seats
+        )

@@ -18,13 +18,15 @@ moment, counted from live rows and never stored:
 A cohort's numbers are the sums over its streams. Each is here twice: as SQL
 expressions to annotate a queryset of cohorts (``annotate_seats``) or of
 quotas (``annotate_quota_seats``), and in Python for one cohort at hand
-(``count_seats``), which the engine uses under the cohort's lock.
+(``count_seats``), which the engine uses under the cohort's lock, or for the
+few cohorts a page shows (``count_cohorts_seats``).
 """
 
 from __future__ import annotations
 
 import datetime
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import (
@@ -222,28 +224,47 @@ class Seats:
 
 def count_seats(cohort: Cohort, *, now: datetime.datetime | None = None) -> Seats:
     """Count ``cohort``'s seats at ``now`` from its rows (three queries)."""
+    return count_cohorts_seats([cohort.pk], now=now)[cohort.pk]
+
+
+def count_cohorts_seats(
+    cohort_ids: Iterable[int],
+    *,
+    now: datetime.datetime | None = None,
+    quotas: Iterable[tuple[int, int, int]] | None = None,
+) -> dict[int, Seats]:
+    """Count the seats of the cohorts ``cohort_ids`` at ``now`` from their rows:
+    three plain queries however many cohorts (two when the caller has loaded
+    their ``quotas`` already, as (cohort id, stream id, seats)), for a page
+    that shows a few: building the SQL annotations costs a page more than
+    running them."""
     now = now or timezone.now()
-    seats = Seats(
-        {
-            stream_id: StreamSeats(quota=quota)
-            for stream_id, quota in CohortQuota.objects.filter(
-                cohort=cohort
-            ).values_list("stream_id", "seats")
-        }
-    )
+    ids = list(cohort_ids)
+    counted = {pk: Seats() for pk in ids}
+    if not ids:
+        return counted
+    if quotas is None:
+        quotas = CohortQuota.objects.filter(cohort_id__in=ids).values_list(
+            "cohort_id", "stream_id", "seats"
+        )
+    for cohort_id, stream_id, quota in quotas:
+        counted[cohort_id].streams[stream_id] = StreamSeats(quota=quota)
     holders = Counter(
-        Application.objects.filter(cohort=cohort)
+        Application.objects.filter(cohort_id__in=ids)
         .filter(held_q(now))
-        .values_list("stream_id", "employer_inn")
+        .values_list("cohort_id", "stream_id", "employer_inn")
     )
-    for (stream_id, _inn), count in holders.items():
-        seats.streams.setdefault(stream_id, StreamSeats(quota=0)).held += count
-    reservations = SeatReservation.objects.filter(cohort=cohort).filter(
+    for (cohort_id, stream_id, _inn), count in holders.items():
+        streams = counted[cohort_id].streams
+        streams.setdefault(stream_id, StreamSeats(quota=0)).held += count
+    reservations = SeatReservation.objects.filter(cohort_id__in=ids).filter(
         active_reservation_q(now)
     )
-    for stream_id, inn, kept in reservations.values_list(
-        "stream_id", "employer_inn", "seats"
+    for cohort_id, stream_id, inn, kept in reservations.values_list(
+        "cohort_id", "stream_id", "employer_inn", "seats"
     ):
-        stream = seats.streams.setdefault(stream_id, StreamSeats(quota=0))
-        stream.reserved_for[inn] = max(kept - holders.get((stream_id, inn), 0), 0)
-    return seats
+        stream = counted[cohort_id].streams.setdefault(stream_id, StreamSeats(quota=0))
+        stream.reserved_for[inn] = max(
+            kept - holders.get((cohort_id, stream_id, inn), 0), 0
+        )
+    return counted

@@ -1,15 +1,15 @@
 """Public pages of partners."""
 
-from django.conf import settings
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.cache import cache_page
+
+from core.pagecache import public_page
 
 from . import selectors
 from .models import Partner
 
 
-@cache_page(settings.CATALOG_CACHE_SECONDS)
+@public_page  # shared by visitors who see the same page (core.pagecache)
 def partner_list(request: HttpRequest) -> HttpResponse:
     return render(
         request, "partners/partner_list.html", {"partners": selectors.public_partners()}

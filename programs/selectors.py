@@ -66,19 +66,63 @@ class CatalogFilters:
 # Seats are counted from applications, which the enrollment app owns; it
 # registers its one definition here when it loads (programs imports no app).
 SeatAnnotation = Callable[..., QuerySet[Any]]
+SeatCounter = Callable[..., dict[int, Any]]
 _seat_annotation: SeatAnnotation | None = None
 _quota_annotation: SeatAnnotation | None = None
+_seat_counter: SeatCounter | None = None
 
 
 def register_seat_annotation(
-    annotation: SeatAnnotation, quota_annotation: SeatAnnotation | None = None
+    annotation: SeatAnnotation,
+    quota_annotation: SeatAnnotation | None = None,
+    counter: SeatCounter | None = None,
 ) -> None:
     """Set how cohorts (and their quotas, per stream) are annotated with
     ``seats_held``, ``seats_reserved`` and ``seats_open``
-    (enrollment.seats.annotate_seats, annotate_quota_seats)."""
-    global _seat_annotation, _quota_annotation
+    (enrollment.seats.annotate_seats, annotate_quota_seats), and how the seats
+    of a few cohorts are counted (enrollment.seats.count_cohorts_seats)."""
+    global _seat_annotation, _quota_annotation, _seat_counter
     _seat_annotation = annotation
     _quota_annotation = quota_annotation
+    _seat_counter = counter
+
+
+def with_seats(
+    cohorts: list[Cohort], *, now: datetime.datetime | None = None
+) -> list[Cohort]:
+    """Set ``seats_held``, ``seats_reserved`` and ``seats_open`` on each of
+    ``cohorts`` and on each quota in its ``stream_seats`` (when prefetched),
+    as the annotations would, counted in a few plain queries: for the few
+    cohorts of a page."""
+    if _seat_counter is None:  # no enrollment app: every seat is open
+        for cohort in cohorts:
+            _set_seats(cohort, 0, 0, cohort.capacity)
+            for quota in getattr(cohort, "stream_seats", ()):
+                _set_seats(quota, 0, 0, quota.seats)
+        return cohorts
+    if not cohorts:
+        return cohorts
+    quotas = None
+    if all(hasattr(c, "stream_seats") for c in cohorts):
+        quotas = [
+            (c.pk, q.stream_id, q.seats)
+            for c in cohorts
+            for q in getattr(c, "stream_seats")  # noqa: B009 (set by a Prefetch)
+        ]
+    counted = _seat_counter([c.pk for c in cohorts], now=now, quotas=quotas)
+    for cohort in cohorts:
+        seats = counted[cohort.pk]
+        _set_seats(cohort, seats.held, seats.reserved, seats.open)
+        for quota in getattr(cohort, "stream_seats", ()):
+            stream = seats.on(quota.stream_id)
+            _set_seats(quota, stream.held, stream.reserved, stream.open)
+    return cohorts
+
+
+def _set_seats(obj: Any, held: int, reserved: int, open_seats: int) -> None:
+    obj.seats_held = held
+    obj.seats_reserved = reserved
+    obj.seats_open = open_seats
 
 
 def annotate_quota_seats(
@@ -308,7 +352,7 @@ def cohorts_starting_soon(
 ) -> list[Cohort]:
     """Open cohorts starting within ``days``, soonest first, with their seats."""
     today = today or timezone.localdate()
-    cohorts = annotate_seats(
+    cohorts = (
         Cohort.objects.open_for_applications(today)
         .filter(
             starts_on__gte=today, starts_on__lte=today + datetime.timedelta(days=days)
@@ -316,7 +360,7 @@ def cohorts_starting_soon(
         .select_related("program", "program__direction", "venue")
         .order_by("starts_on", "code")
     )
-    return list(cohorts[:limit])
+    return with_seats(list(cohorts[:limit]))
 
 
 @dataclass(frozen=True)
@@ -392,12 +436,10 @@ def program_page(slug: str, *, today: datetime.date | None = None) -> ProgramPag
     ones that were still to start (so that a visitor who saw one learns why
     it is gone). A fixed number of queries, however many groups."""
     today = today or timezone.localdate()
-    quotas = annotate_quota_seats(
-        CohortQuota.objects.select_related("stream").order_by(
-            "stream__position", "stream"
-        )
+    quotas = CohortQuota.objects.select_related("stream").order_by(
+        "stream__position", "stream"
     )
-    cohorts = annotate_seats(
+    cohorts = (
         Cohort.objects.filter(ends_on__gte=today)
         .exclude(status=Cohort.Status.CANCELLED, starts_on__lte=today)
         .select_related("venue")
@@ -419,9 +461,10 @@ def program_page(slug: str, *, today: datetime.date | None = None) -> ProgramPag
         )
         .get(slug=slug)
     )
+    with_seats(program.page_cohorts)
     groups = [GroupOnPage(c, c.admission(today)) for c in program.page_cohorts]
     open_groups = [g for g in groups if g.admission.is_open]
-    with_seats = [g for g in open_groups if getattr(g.cohort, "seats_open", 0) > 0]
+    having_seats = [g for g in open_groups if getattr(g.cohort, "seats_open", 0) > 0]
     opening = [g for g in groups if g.admission.may_open]
     upcoming = [g for g in groups if g.admission.is_open or g.admission.may_open]
     return ProgramPage(
@@ -434,7 +477,7 @@ def program_page(slug: str, *, today: datetime.date | None = None) -> ProgramPag
             for s in program.streams
             if s.is_free or not program.is_free
         ],
-        action=_first(with_seats or open_groups),
+        action=_first(having_seats or open_groups),
         nearest_start=_first(upcoming),
         next_opening=None if open_groups else _first(opening),
     )

@@ -9,13 +9,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
-from django.views.decorators.cache import cache_page, never_cache
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
-from django.views.decorators.vary import vary_on_cookie
 
 from core.forms import add_errors
 from core.numbers import parse_int
+from core.pagecache import public_page
 from core.security import client_ip, limit_posts, private_page
 
 from . import eligibility, selectors, services
@@ -25,8 +25,7 @@ from .models import Program, SubscriptionConsentText
 PAGE_SIZE = 12
 
 
-@cache_page(settings.CATALOG_CACHE_SECONDS)
-@vary_on_cookie  # the version for the visually impaired is a cookie
+@public_page  # shared by visitors who see the same page (core.pagecache)
 def program_list(request: HttpRequest) -> HttpResponse:
     form = CatalogFilterForm(request.GET or None)
     filters = form.to_filters()
@@ -52,8 +51,7 @@ def program_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@cache_page(settings.CATALOG_CACHE_SECONDS)
-@vary_on_cookie  # the version for the visually impaired is a cookie
+@public_page  # shared by visitors who see the same page (core.pagecache)
 def program_detail(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         page = selectors.program_page(slug)

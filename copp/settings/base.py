@@ -45,6 +45,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a public page in the shared cache is answered before anything else
+    # runs, with the headers the whole stack gave it (core.pagecache).
+    "core.pagecache.PublicPageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -169,15 +172,26 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Front-end libraries from the npm registry (package.json), served by the portal.
+# Only the files the pages use are collected (core.staticfiles), not the
+# packages' other builds and languages.
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "core.staticfiles.NamedFilesFinder",
+]
+STATIC_NAMED_FILES: dict[str, tuple[Path, list[str]]] = {}
 CHARTJS_DIR = BASE_DIR / "node_modules" / "chart.js" / "dist"
 if CHARTJS_DIR.is_dir():
-    STATICFILES_DIRS.append(("vendor/chartjs", CHARTJS_DIR))
+    STATIC_NAMED_FILES["vendor/chartjs"] = (
+        CHARTJS_DIR,
+        ["chart.umd.min.js", "chart.umd.min.js.map"],
+    )
 CHARTS_AVAILABLE = CHARTJS_DIR.is_dir()
 # Hyphenation patterns (Liang's, from TeX) for the larger type steps, in a
 # browser that has no Russian dictionary of its own.
 HYPHEN_DIR = BASE_DIR / "node_modules" / "hyphen"
 if HYPHEN_DIR.is_dir():
-    STATICFILES_DIRS.append(("vendor/hyphen", HYPHEN_DIR))
+    STATIC_NAMED_FILES["vendor/hyphen"] = (HYPHEN_DIR, ["hyphen.js", "patterns/ru.js"])
 HYPHENATION_AVAILABLE = HYPHEN_DIR.is_dir()
 # The font of the centre's papers (contracts, invoices, orders), read by the
 # PDF printer from disk; without it the system's DejaVu Serif is used.
@@ -236,6 +250,9 @@ COPP_PHONE = env("COPP_PHONE", default="+7 (800) 000-00-00")
 COPP_EMAIL = env("COPP_EMAIL", default="info@copp.local")
 # Public pages with live seat counts may be cached this many seconds at most.
 CATALOG_CACHE_SECONDS = env.int("CATALOG_CACHE_SECONDS", default=5)
+# What besides the address changes a public page: the version for the visually
+# impaired. Other cookies (the CSRF token) do not split the cache.
+PUBLIC_PAGE_VARIANT = "copp.accessibility.page_variant"
 
 # Background work (e-mail, long exports, periodic duties): Django's Tasks API
 # with its database backend, so a task is enqueued in the transaction of the

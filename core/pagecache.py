@@ -1,0 +1,134 @@
+"""Public pages kept a few seconds in the shared cache, for every visitor who
+would see the same page.
+
+Django's ``cache_page`` keys a page that varies on cookies on the whole Cookie
+header, so each visitor with a cookie of their own (the CSRF cookie after
+opening any form) misses the cache. Here a page's key holds only what changes
+the page: the scheme, the host and the full path (the language is in the
+path) and the page's variant, which settings.PUBLIC_PAGE_VARIANT computes from
+the request (the version for the visually impaired). A request that carries a
+session or messages (a signed-in member of staff, a message waiting to be
+shown) is neither served from the cache nor stored in it, and neither is an
+answer that sets a cookie or is not a plain 200.
+
+The middleware stands first in MIDDLEWARE: a hit skips the rest of the stack,
+and an answer is stored as the whole stack made it, every security header
+included. A cached answer says how old it is (``Age``). Without the cache
+(Redis down) every request goes through the stack and nothing is lost.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.cache import caches
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_response_headers, patch_vary_headers
+from django.utils.module_loading import import_string
+
+# The attribute by which a view's answer asks to be cached, in seconds.
+ATTRIBUTE = "public_cache_seconds"
+KEY_PREFIX = "public-page:"
+
+
+def public_page(view: Callable) -> Callable:
+    """Mark the answers of ``view`` as shared by every visitor with the same
+    key, for CATALOG_CACHE_SECONDS. The page varies on cookies (the version
+    for the visually impaired), and says so to browsers (``Vary: Cookie``)."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        patch_vary_headers(response, ("Cookie",))
+        seconds = settings.CATALOG_CACHE_SECONDS
+        if seconds > 0 and request.method == "GET" and response.status_code == 200:
+            patch_response_headers(response, seconds)
+            setattr(response, ATTRIBUTE, seconds)
+        return response
+
+    return wrapper
+
+
+def no_variant(request: HttpRequest) -> str:
+    return ""
+
+
+class PublicPageCacheMiddleware:
+    """Serve and store the pages ``public_page`` marks; see the module."""
+
+    def __init__(self, get_response: Callable) -> None:
+        self.get_response = get_response
+        self.cache = caches[getattr(settings, "PUBLIC_PAGE_CACHE", "default")]
+        variant = getattr(settings, "PUBLIC_PAGE_VARIANT", None)
+        self.variant = import_string(variant) if variant else no_variant
+        self.private_cookies = (
+            settings.SESSION_COOKIE_NAME,
+            getattr(settings, "MESSAGE_COOKIE_NAME", "messages"),
+        )
+        self.skipped_prefixes = tuple(
+            prefix
+            for prefix in (settings.STATIC_URL, settings.MEDIA_URL)
+            if prefix and prefix.startswith("/")
+        )
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        key = self.key(request)
+        if key is None:
+            return self.get_response(request)
+        stored = self.cache.get(key)
+        if stored is not None:
+            return self.answer(stored)
+        response = self.get_response(request)
+        seconds = getattr(response, ATTRIBUTE, 0)
+        if seconds and request.method == "GET" and self.may_store(response):
+            self.cache.set(
+                key,
+                (
+                    time.time(),
+                    response.status_code,
+                    list(response.items()),
+                    response.content,
+                ),
+                seconds,
+            )
+        return response
+
+    def key(self, request: HttpRequest) -> str | None:
+        """The page's key, or None when the request is not for a shared page."""
+        if request.method not in ("GET", "HEAD"):
+            return None
+        if self.skipped_prefixes and request.path.startswith(self.skipped_prefixes):
+            return None
+        cookies = request.COOKIES
+        if any(name in cookies for name in self.private_cookies):
+            return None
+        # The Host header is taken as sent: an answer is stored only after the
+        # whole stack accepted the host (CommonMiddleware checks ALLOWED_HOSTS),
+        # so a host it refuses never finds anything.
+        address = "{}://{}{}\n{}".format(
+            "https" if request.is_secure() else "http",
+            request.META.get("HTTP_HOST", ""),
+            request.get_full_path(),
+            self.variant(request),
+        )
+        return KEY_PREFIX + hashlib.sha256(address.encode()).hexdigest()
+
+    @staticmethod
+    def may_store(response: HttpResponse) -> bool:
+        if response.status_code != 200 or response.streaming or response.cookies:
+            return False
+        cache_control = response.get("Cache-Control", "")
+        return "private" not in cache_control and "no-store" not in cache_control
+
+    @staticmethod
+    def answer(stored: tuple) -> HttpResponse:
+        stored_at, status, headers, content = stored
+        response = HttpResponse(content, status=status)
+        for name, value in headers:
+            response.headers[name] = value
+        response.headers["Age"] = str(max(0, int(time.time() - stored_at)))
+        return response
