@@ -51,7 +51,8 @@ CATALOG_PATHS = [
     "/en/programs/",
 ]
 HOME_PATHS = ["/", "/en/"]
-A11Y_COOKIE = "copp_a11y=" + quote("size=2&scheme=wb&images=on")
+# As a browser sends back what the portal set (a quoted cookie value).
+A11Y_COOKIE = 'copp_a11y="size=2&scheme=wb&images=on"'
 # Nine returning visitors in ten carry only their own csrftoken; one also
 # reads the version for the visually impaired.
 RETURNING_COOKIES = [""] * 9 + [A11Y_COOKIE]

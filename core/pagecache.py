@@ -13,15 +13,21 @@ answer that sets a cookie or is not a plain 200.
 
 The middleware stands first in MIDDLEWARE: a hit skips the rest of the stack,
 and an answer is stored as the whole stack made it, every security header
-included. A cached answer says how old it is (``Age``). Without the cache
-(Redis down) every request goes through the stack and nothing is lost.
+included. A cached answer says how old it is (``Age``). Each process also
+keeps the pages it served last (PUBLIC_PAGE_LOCAL_ENTRIES of them), each only
+until the moment its shared copy expires, so that a popular page costs no
+round trip to Redis and is never older than CATALOG_CACHE_SECONDS. Without
+the shared cache (Redis down) pages are made by the whole stack, each kept a
+few seconds by its process, and nothing is lost.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 
 from django.conf import settings
@@ -57,6 +63,39 @@ def no_variant(request: HttpRequest) -> str:
     return ""
 
 
+# A stored page: when it was made, until when it may be served, the status,
+# the headers and the body.
+Stored = tuple[float, float, int, list[tuple[str, str]], bytes]
+
+
+class LocalPages:
+    """The pages one process served last, each until its own expiry."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.pages: OrderedDict[str, Stored] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: str) -> Stored | None:
+        stored = self.pages.get(key)
+        if stored is None:
+            return None
+        if stored[1] <= time.time():
+            with self.lock:
+                self.pages.pop(key, None)
+            return None
+        return stored
+
+    def put(self, key: str, stored: Stored) -> None:
+        if self.size <= 0:
+            return
+        with self.lock:
+            self.pages[key] = stored
+            self.pages.move_to_end(key)
+            while len(self.pages) > self.size:
+                self.pages.popitem(last=False)
+
+
 class PublicPageCacheMiddleware:
     """Serve and store the pages ``public_page`` marks; see the module."""
 
@@ -69,6 +108,7 @@ class PublicPageCacheMiddleware:
             settings.SESSION_COOKIE_NAME,
             getattr(settings, "MESSAGE_COOKIE_NAME", "messages"),
         )
+        self.local = LocalPages(getattr(settings, "PUBLIC_PAGE_LOCAL_ENTRIES", 200))
         self.skipped_prefixes = tuple(
             prefix
             for prefix in (settings.STATIC_URL, settings.MEDIA_URL)
@@ -79,22 +119,28 @@ class PublicPageCacheMiddleware:
         key = self.key(request)
         if key is None:
             return self.get_response(request)
-        stored = self.cache.get(key)
+        stored = self.local.get(key)
+        if stored is None:
+            stored = self.cache.get(key)
+            if stored is not None and stored[1] > time.time():
+                self.local.put(key, stored)
+            else:
+                stored = None
         if stored is not None:
             return self.answer(stored)
         response = self.get_response(request)
         seconds = getattr(response, ATTRIBUTE, 0)
         if seconds and request.method == "GET" and self.may_store(response):
-            self.cache.set(
-                key,
-                (
-                    time.time(),
-                    response.status_code,
-                    list(response.items()),
-                    response.content,
-                ),
-                seconds,
+            now = time.time()
+            stored = (
+                now,
+                now + seconds,
+                response.status_code,
+                list(response.items()),
+                response.content,
             )
+            self.local.put(key, stored)
+            self.cache.set(key, stored, seconds)
         return response
 
     def key(self, request: HttpRequest) -> str | None:
@@ -125,8 +171,8 @@ class PublicPageCacheMiddleware:
         return "private" not in cache_control and "no-store" not in cache_control
 
     @staticmethod
-    def answer(stored: tuple) -> HttpResponse:
-        stored_at, status, headers, content = stored
+    def answer(stored: Stored) -> HttpResponse:
+        stored_at, _expires, status, headers, content = stored
         response = HttpResponse(content, status=status)
         for name, value in headers:
             response.headers[name] = value

@@ -253,6 +253,9 @@ CATALOG_CACHE_SECONDS = env.int("CATALOG_CACHE_SECONDS", default=5)
 # What besides the address changes a public page: the version for the visually
 # impaired. Other cookies (the CSRF token) do not split the cache.
 PUBLIC_PAGE_VARIANT = "copp.accessibility.page_variant"
+# Each app server process also keeps the pages it served last, never past
+# their CATALOG_CACHE_SECONDS (core.pagecache).
+PUBLIC_PAGE_LOCAL_ENTRIES = env.int("PUBLIC_PAGE_LOCAL_ENTRIES", default=200)
 
 # Background work (e-mail, long exports, periodic duties): Django's Tasks API
 # with its database backend, so a task is enqueued in the transaction of the

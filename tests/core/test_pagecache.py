@@ -1,6 +1,7 @@
 """Public pages shared through the cache by every visitor who sees the same
 page, whatever cookies of their own they carry (core.pagecache)."""
 
+import time
 import uuid
 
 import pytest
@@ -126,3 +127,15 @@ def test_without_the_cache_setting_nothing_is_stored(pages, settings):
     answer = visitor().get("/programs/")
     assert "Age" not in answer
     assert "Cookie" in answer["Vary"]
+
+
+def test_each_process_keeps_its_last_pages_no_longer_than_the_shared_cache(
+    pages, settings
+):
+    settings.CATALOG_CACHE_SECONDS = 1
+    server = visitor()  # one client: one process's middleware
+    assert "Age" not in server.get("/programs/")
+    cache.clear()  # the shared copy gone: the process still has its own
+    assert "Age" in server.get("/programs/")
+    time.sleep(1.1)
+    assert "Age" not in server.get("/programs/")
