@@ -10,7 +10,7 @@ from .applications import (
     xlsx_response,
 )
 from .cells import XLSX_CONTENT_TYPE, defuse_formula
-from .columns import EXPORT_COLUMNS, export_queryset
+from .columns import EXPORT_COLUMNS
 from .records import (
     register_xlsx_response,
     roster_queryset,
@@ -24,7 +24,6 @@ __all__ = [
     "XLSX_CONTENT_TYPE",
     "csv_response",
     "defuse_formula",
-    "export_queryset",
     "register_xlsx_response",
     "roster_queryset",
     "roster_xlsx_response",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import datetime
 import os
+import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, BinaryIO
@@ -14,18 +15,25 @@ from django.http import FileResponse
 from django.utils import timezone
 from django.utils.functional import Promise
 from openpyxl.cell import Cell, WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 Value = str | datetime.date | datetime.datetime | None
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-XLSX_SPOOL_BYTES = 8 * 1024 * 1024
+# A file sent is kept in memory up to this size, then on disk: memory stays
+# flat however large the export.
+XLSX_SPOOL_BYTES = 1024 * 1024
 DATE_FORMAT = "%d.%m.%Y"
 DATETIME_FORMAT = "%d.%m.%Y %H:%M"
 XLSX_DATE_FORMAT = "DD.MM.YYYY"
 XLSX_DATETIME_FORMAT = "DD.MM.YYYY HH:MM"
 # A spreadsheet takes a cell starting with one of these for a formula.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# Control characters make the file unreadable to Excel (tab and newlines do not).
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# Day 0 of Excel's dates for any day from March 1900 on (Excel counts a
+# 29 February 1900 that never was).
+EXCEL_EPOCH_DAY = datetime.date(1899, 12, 30).toordinal()
+SECONDS_PER_DAY = 86400
 
 
 def moscow_time(value: datetime.datetime) -> datetime.datetime:
@@ -48,6 +56,57 @@ def csv_text(value: Value) -> str:
     return str(value)
 
 
+def csv_date(value: datetime.date | None) -> str:
+    """``value.strftime(DATE_FORMAT)``, four times as fast."""
+    if value is None:
+        return ""
+    # %-formatting: faster than strftime, and than an f-string with widths.
+    return "%02d.%02d.%d" % (value.day, value.month, value.year)  # noqa: UP031
+
+
+def csv_moment(value: datetime.datetime | None) -> str:
+    """``moscow_time(value).strftime(DATETIME_FORMAT)`` of an aware ``value``,
+    three times as fast."""
+    if value is None:
+        return ""
+    local = value.astimezone(timezone.get_default_timezone())
+    return "%02d.%02d.%d %02d:%02d" % (  # noqa: UP031 - as in csv_date
+        local.day,
+        local.month,
+        local.year,
+        local.hour,
+        local.minute,
+    )
+
+
+def xlsx_text(value: str | None) -> str | None:
+    """Text as an XLSX file can hold it: without control characters."""
+    if value is None or value.isprintable():
+        return value
+    return CONTROL_CHARACTERS.sub("", value)
+
+
+def xlsx_moment(value: datetime.datetime | None) -> float | None:
+    """An aware moment as Excel keeps it: the Moscow wall-clock time (Excel has
+    no time zones) in days since EXCEL_EPOCH_DAY, to the microsecond, shown by a
+    date format."""
+    if value is None:
+        return None
+    local = value.astimezone(timezone.get_default_timezone())
+    seconds = local.hour * 3600 + local.minute * 60 + local.second
+    # As openpyxl wrote it (its sum, to the 16 significant digits it keeps):
+    # a file reads back the same.
+    day = local.toordinal() - EXCEL_EPOCH_DAY
+    serial = day + (seconds + local.microsecond / 10**6) / SECONDS_PER_DAY
+    return float(f"{serial:.16g}")
+
+
+def xlsx_value(value: Value) -> Value:
+    """A value of any type as an XLSX writer takes it; text without control
+    characters."""
+    return xlsx_text(value) if isinstance(value, str) else value
+
+
 def xlsx_cell(sheet: Any, value: Value, *, bold: bool = False) -> Cell | Value:
     """What to append for ``value``: dates get a Russian format, text stays text."""
     if isinstance(value, datetime.datetime):
@@ -59,7 +118,7 @@ def xlsx_cell(sheet: Any, value: Value, *, bold: bool = False) -> Cell | Value:
         cell.number_format = XLSX_DATE_FORMAT
     elif isinstance(value, str):
         # Control characters make the file unreadable to Excel.
-        text = ILLEGAL_CHARACTERS_RE.sub("", value)
+        text = CONTROL_CHARACTERS.sub("", value)
         if not bold and not text.startswith("="):
             return text
         cell = WriteOnlyCell(sheet, text)
@@ -116,6 +175,7 @@ def file_response(write: Callable[[BinaryIO], None], *, filename: str) -> FileRe
 
 
 def safe_sheet_title(title: str) -> str:
-    """Excel refuses sheet names with []:*?/\\ or longer than 31 characters."""
+    """Excel refuses sheet names with []:*?/\\, longer than 31 characters, or
+    starting or ending with an apostrophe."""
     cleaned = "".join("_" if char in "[]:*?/\\" else char for char in str(title))
-    return cleaned[:31] or "Sheet"
+    return cleaned[:31].strip("'") or "Sheet"

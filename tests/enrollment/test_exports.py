@@ -3,7 +3,8 @@
 import csv
 import datetime
 import io
-import os
+import tempfile
+import zoneinfo
 
 import openpyxl
 import pytest
@@ -12,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
+from core.identifiers import format_snils
 from enrollment.exports import (
     EXPORT_COLUMNS,
     XLSX_CONTENT_TYPE,
@@ -20,6 +22,7 @@ from enrollment.exports import (
     xlsx_response,
 )
 from enrollment.exports import applications as application_exports
+from enrollment.exports import columns as export_columns
 from enrollment.models import Applicant, Application, ApplicationStatus
 from programs.models import CategoryCode, LearnerCategory
 from tests.factories import CohortFactory, submit
@@ -312,19 +315,25 @@ def test_roster_of_an_empty_cohort_has_only_the_title_and_header(cohort):
     assert len(rows) == 2
 
 
-def test_a_failed_xlsx_export_leaves_no_temporary_file(monkeypatch, application):
-    from openpyxl.worksheet._writer import ALL_TEMP_FILES
+def test_a_failed_xlsx_export_leaves_no_temporary_file(
+    monkeypatch, tmp_path, application
+):
+    made = []
 
-    def broken(application):
+    def broken(row):
+        made.extend(tmp_path.iterdir())
         raise RuntimeError("the database went away")
 
     monkeypatch.setattr(application_exports, "EXPORT_COLUMNS", [("Boom", broken)])
+    # Python's temporary files and the XLSX writer's own go to tmp_path.
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
 
     with pytest.raises(RuntimeError):
         xlsx_response(Application.objects.all(), filename="a.xlsx", sheet_title="a")
 
-    assert ALL_TEMP_FILES  # openpyxl did make one
-    assert not [path for path in ALL_TEMP_FILES if os.path.exists(path)]
+    assert made  # the export had made its temporary folder
+    assert not list(tmp_path.iterdir())
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
@@ -344,3 +353,121 @@ def test_an_export_with_a_filter_it_cannot_apply_goes_back_to_the_list(
     assert response.status_code == listed.status_code
     if listed.status_code == 302:
         assert response["Location"] == listed["Location"]
+
+
+def expected_row(application: Application) -> list[str]:
+    """A row of the CSV file as the models show the application."""
+    applicant = application.applicant
+    moscow = zoneinfo.ZoneInfo("Europe/Moscow")
+    return [
+        applicant.full_name,
+        applicant.birth_date.strftime("%d.%m.%Y"),
+        applicant.get_sex_display(),
+        applicant.phone.as_e164,
+        applicant.email,
+        applicant.municipality,
+        applicant.get_education_level_display(),
+        ", ".join(str(category) for category in applicant.categories.all()),
+        format_snils(applicant.snils),
+        application.cohort.program.direction.name,
+        application.cohort.program.title,
+        application.cohort.code,
+        application.cohort.starts_on.strftime("%d.%m.%Y"),
+        application.get_status_display(),
+        application.submitted_at.astimezone(moscow).strftime("%d.%m.%Y %H:%M"),
+        application.status_changed_at.astimezone(moscow).strftime("%d.%m.%Y %H:%M"),
+    ]
+
+
+def test_rows_read_in_chunks_are_all_there_in_order_with_their_categories(
+    monkeypatch, cohort
+):
+    categories = list(LearnerCategory.objects.order_by("pk"))
+    other_cohort = CohortFactory()
+    for n in range(7):
+        submit(
+            cohort if n % 3 else other_cohort,
+            last_name=f"Фамилия{n}",
+            patronymic="" if n == 2 else "Петрович",
+            snils="",
+            categories=categories[n % 4 : n % 4 + n % 3],
+        )
+    # Chunks of 3 rows: cohorts and categories are read again at each one.
+    monkeypatch.setattr(export_columns, "CHUNK_SIZE", 3)
+
+    with CaptureQueriesContext(connection) as context:
+        rows = csv_rows(csv_response(Application.objects.all(), filename="a.csv"))
+    xlsx = list(
+        xlsx_sheet(
+            xlsx_response(Application.objects.all(), filename="a", sheet_title="a")
+        ).iter_rows(min_row=2, values_only=True)
+    )
+
+    applications = Application.objects.order_by("pk").select_related(
+        "applicant", "cohort__program__direction"
+    )
+    assert rows[1:] == [expected_row(application) for application in applications]
+    assert [row[0] for row in xlsx] == [row[0] for row in rows[1:]]
+    assert [row[7] or "" for row in xlsx] == [row[7] for row in rows[1:]]
+    # 7 rows in 3 chunks: the categories' names and the rows read once each,
+    # then at most two queries per chunk.
+    assert len(context.captured_queries) <= 2 + 2 * 3
+
+
+def test_csv_quotes_cells_with_the_delimiter_a_quote_or_a_line_break(application):
+    Applicant.objects.filter(pk=application.applicant_id).update(
+        municipality='г. Энск; "Центр"\nул. Ленина', email="a;b@example.org"
+    )
+
+    text = body(csv_response(Application.objects.all(), filename="a.csv")).decode()
+
+    assert '"г. Энск; ""Центр""\nул. Ленина"' in text
+    row = csv_rows(csv_response(Application.objects.all(), filename="a.csv"))[1]
+    assert (row[4], row[5]) == ("a;b@example.org", 'г. Энск; "Центр"\nул. Ленина')
+    assert len(row) == len(EXPORT_COLUMNS)
+
+
+def test_a_phone_stored_as_typed_reads_as_the_model_shows_it(application):
+    # Not a valid number: the field keeps it as typed.
+    Applicant.objects.filter(pk=application.applicant_id).update(phone="8 (912) 34")
+    applicant = Applicant.objects.get(pk=application.applicant_id)
+
+    row = csv_rows(csv_response(Application.objects.all(), filename="a.csv"))[1]
+
+    assert row[3] == applicant.phone.as_e164
+
+
+def test_xlsx_drops_control_characters_and_keeps_times_to_the_millisecond(
+    application,
+):
+    Applicant.objects.filter(pk=application.applicant_id).update(
+        last_name="Щер\x01бакова", municipality="Сысерть\x1f"
+    )
+    Application.objects.filter(pk=application.pk).update(
+        status_changed_at=datetime.datetime(2025, 3, 2, 21, 5, 7, 250000, tzinfo=UTC)
+    )
+
+    response = xlsx_response(
+        Application.objects.all(), filename="a.xlsx", sheet_title="Заявки"
+    )
+
+    row = next(xlsx_sheet(response).iter_rows(min_row=2, max_row=2))
+    assert row[0].value == "Щербакова Ольга Юрьевна"
+    assert row[5].value == "Сысерть"
+    assert row[15].value == datetime.datetime(2025, 3, 3, 0, 5, 7, 250000)
+    # The CSV file keeps the text as it is.
+    csv_row = csv_rows(csv_response(Application.objects.all(), filename="a.csv"))[1]
+    assert csv_row[0] == "Щер\x01бакова Ольга Юрьевна"
+
+
+def test_an_empty_export_has_the_header_alone(cohort):
+    with translation.override("en"):
+        rows = csv_rows(csv_response(Application.objects.all(), filename="a.csv"))
+        sheet = xlsx_sheet(
+            xlsx_response(Application.objects.all(), filename="a", sheet_title="a")
+        )
+
+    assert rows == [ENGLISH_HEADERS]
+    assert [[cell.value for cell in row] for row in sheet.iter_rows()] == [
+        ENGLISH_HEADERS
+    ]
