@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.contrib.admin.views.main import ChangeList
+from django.contrib.admin.views.main import SEARCH_VAR, ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
@@ -59,6 +59,7 @@ from .inlines import (
     NoteInline,
     StatusChangeInline,
 )
+from .listing import ApplicationPaginator
 
 S = ApplicationStatus
 
@@ -191,6 +192,19 @@ class ApplicationAdmin(ReadableHistoryAdmin):
 
     def get_changelist(self, request, **kwargs):
         return ApplicationChangeList
+
+    def get_paginator(
+        self, request, queryset, per_page, orphans=0, allow_empty_first_page=True
+    ) -> ApplicationPaginator:
+        """The whole table's size is estimated, a search counts up to a limit
+        (see .listing): the list never reads a million rows to count them."""
+        return ApplicationPaginator(
+            queryset,
+            per_page,
+            orphans,
+            allow_empty_first_page,
+            searched=bool(request.GET.get(SEARCH_VAR, "").strip()),
+        )
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -145,8 +145,19 @@ class Application(models.Model):
                 fields=["-submitted_at", "-id"], name="application_newest_first"
             ),
             models.Index(fields=["status", "offer_expires_at"]),
+            # The staff's list filtered by status, newest first, and its dates.
+            models.Index(
+                fields=["status", "-submitted_at", "-id"],
+                name="application_status_newest",
+            ),
             models.Index(fields=["email_key"]),
-            models.Index(fields=["snils_key"]),
+            # Most people give no СНИЛС: "the same СНИЛС" is looked up among
+            # those who gave one, never among the empty ones.
+            models.Index(
+                fields=["snils_key"],
+                condition=~Q(snils_key=""),
+                name="application_snils_given",
+            ),
             # Finds a person's applications, and counts people reached in a
             # period and cohorts from the index alone (PostgreSQL).
             models.Index(

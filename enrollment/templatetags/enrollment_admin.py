@@ -1,4 +1,5 @@
 from django import template
+from django.contrib.admin.templatetags.base import InclusionAdminNode
 
 from enrollment.selectors import cohorts_at_risk as at_risk
 
@@ -17,3 +18,18 @@ def work_queue() -> list:
     from enrollment.worksheet import work_queue as queues
 
     return queues()
+
+
+@register.tag(name="large_list_date_hierarchy")
+def large_list_date_hierarchy(parser, token) -> InclusionAdminNode:
+    """The date drill-down of a list that may hold a million rows
+    (``enrollment.admin.listing.date_hierarchy``), in the admin's template."""
+    from enrollment.admin.listing import date_hierarchy
+
+    return InclusionAdminNode(
+        parser,
+        token,
+        func=date_hierarchy,
+        template_name="date_hierarchy.html",
+        takes_context=False,
+    )
