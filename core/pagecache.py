@@ -16,7 +16,9 @@ and an answer is stored as the whole stack made it, every security header
 included. A cached answer says how old it is (``Age``). Each process also
 keeps the pages it served last (PUBLIC_PAGE_LOCAL_ENTRIES of them), each only
 until the moment its shared copy expires, so that a popular page costs no
-round trip to Redis and is never older than CATALOG_CACHE_SECONDS. Without
+round trip to Redis and is never older than CATALOG_CACHE_SECONDS; and the
+addresses whose pages are not shared (an application form), so that those
+cost no round trip either. Without
 the shared cache (Redis down) pages are made by the whole stack, each kept a
 few seconds by its process, and nothing is lost.
 """
@@ -39,6 +41,8 @@ from django.utils.module_loading import import_string
 # The attribute by which a view's answer asks to be cached, in seconds.
 ATTRIBUTE = "public_cache_seconds"
 KEY_PREFIX = "public-page:"
+# How many addresses of pages that are not shared each process remembers.
+NOT_SHARED_PATHS = 2000
 
 
 def public_page(view: Callable) -> Callable:
@@ -53,7 +57,9 @@ def public_page(view: Callable) -> Callable:
         seconds = settings.CATALOG_CACHE_SECONDS
         if seconds > 0 and request.method == "GET" and response.status_code == 200:
             patch_response_headers(response, seconds)
-            setattr(response, ATTRIBUTE, seconds)
+        else:
+            seconds = 0
+        setattr(response, ATTRIBUTE, seconds)
         return response
 
     return wrapper
@@ -109,6 +115,9 @@ class PublicPageCacheMiddleware:
             getattr(settings, "MESSAGE_COOKIE_NAME", "messages"),
         )
         self.local = LocalPages(getattr(settings, "PUBLIC_PAGE_LOCAL_ENTRIES", 200))
+        # Addresses whose view made a page that is not a shared one (a form, a
+        # person's status page): not looked up again by this process.
+        self.not_shared: OrderedDict[str, None] = OrderedDict()
         self.skipped_prefixes = tuple(
             prefix
             for prefix in (settings.STATIC_URL, settings.MEDIA_URL)
@@ -117,7 +126,7 @@ class PublicPageCacheMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         key = self.key(request)
-        if key is None:
+        if key is None or request.path in self.not_shared:
             return self.get_response(request)
         stored = self.local.get(key)
         if stored is None:
@@ -129,7 +138,11 @@ class PublicPageCacheMiddleware:
         if stored is not None:
             return self.answer(stored)
         response = self.get_response(request)
-        seconds = getattr(response, ATTRIBUTE, 0)
+        seconds = getattr(response, ATTRIBUTE, None)
+        if seconds is None:
+            if response.status_code == 200:
+                self.remember_not_shared(request.path)
+            return response
         if seconds and request.method == "GET" and self.may_store(response):
             now = time.time()
             stored = (
@@ -142,6 +155,12 @@ class PublicPageCacheMiddleware:
             self.local.put(key, stored)
             self.cache.set(key, stored, seconds)
         return response
+
+    def remember_not_shared(self, path: str) -> None:
+        with self.local.lock:
+            self.not_shared[path] = None
+            while len(self.not_shared) > NOT_SHARED_PATHS:
+                self.not_shared.popitem(last=False)
 
     def key(self, request: HttpRequest) -> str | None:
         """The page's key, or None when the request is not for a shared page."""

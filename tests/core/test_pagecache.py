@@ -139,3 +139,17 @@ def test_each_process_keeps_its_last_pages_no_longer_than_the_shared_cache(
     assert "Age" in server.get("/programs/")
     time.sleep(1.1)
     assert "Age" not in server.get("/programs/")
+
+
+def test_pages_that_are_not_shared_are_not_looked_up_again(pages):
+    cohort = CohortFactory()
+    server = visitor()
+    form = f"/apply/{cohort.pk}/"
+    assert server.get(form).status_code == 200
+    # The first middleware, as Django wraps it (functools.wraps shares its
+    # attributes).
+    middleware = server.handler._middleware_chain
+    assert form in middleware.not_shared
+    assert "/programs/" not in middleware.not_shared
+    server.get("/programs/")
+    assert "/programs/" not in middleware.not_shared
