@@ -66,6 +66,7 @@ def public_page(view: Callable) -> Callable:
 
 
 def no_variant(request: HttpRequest) -> str:
+    """Every request sees the same page (no PUBLIC_PAGE_VARIANT set)."""
     return ""
 
 
