@@ -336,3 +336,59 @@ def load(port: int, paths: list[str], *, clients: int, seconds: float) -> LoadRe
         thread.join()
     result.seconds = time.monotonic() - started
     return result
+
+
+def application_fields(cohort_id: int, n: int) -> dict[str, str]:
+    """The fields person ``n`` types into the application form of ``cohort_id``
+    (the same as apply_once sends; ``submission_key`` is taken from the page)."""
+    return {
+        "submission_key": "",
+        "last_name": f"Нагрузкин{n}",
+        "first_name": "Тест",
+        "birth_date": "1990-01-01",
+        "sex": "male",
+        "phone": "+79120000000",
+        "email": f"load-{cohort_id}-{n}@example.org",
+        "municipality": "г. Энск",
+        "education_level": "higher",
+        "consent_processing": "on",
+    }
+
+
+def apply_in_process(
+    cohort_id: int,
+    n: int,
+    *,
+    client_ip: str,
+    around: contextlib.AbstractContextManager | None = None,
+) -> tuple[int, float]:
+    """Apply to ``cohort_id`` as person ``n`` in this process (Django set up),
+    as a browser does: a new Django test client that enforces the CSRF checks
+    GETs the form, then POSTs it with the page's token and form key through
+    the whole middleware stack. Return the POST's status and the seconds the
+    server's code took for it (the GET not included). ``around`` (a profiler,
+    a CaptureQueriesContext) is entered for the POST alone."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client(
+        enforce_csrf_checks=True,
+        HTTP_HOST=settings.ALLOWED_HOSTS[0],
+        REMOTE_ADDR=client_ip,
+        HTTP_X_REAL_IP=client_ip,
+    )
+    path = f"/apply/{cohort_id}/"
+    html = client.get(path).content.decode()
+    data = {
+        **application_fields(cohort_id, n),
+        "csrfmiddlewaretoken": TOKEN.search(html).group(1),
+        "submission_key": KEY.search(html).group(1),
+    }
+    body = urllib.parse.urlencode(data)
+    with contextlib.nullcontext() if around is None else around:
+        started = time.perf_counter()
+        response = client.post(
+            path, body, content_type="application/x-www-form-urlencoded"
+        )
+        elapsed = time.perf_counter() - started
+    return response.status_code, elapsed

@@ -2,13 +2,17 @@
 
 The services call these inside their transactions: an e-mail is enqueued with
 the change it tells about (core.mail) and a task worker sends it once that
-change is committed.
+change is committed. The e-mail about a new status is written by a task too
+(send_status_email enqueues it, write_status_email writes it), so that a change
+of status, applying above all, renders no template while it holds its locks.
 """
 
 from __future__ import annotations
 
+import datetime
+import uuid
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -16,6 +20,9 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from core import mail
+
+if TYPE_CHECKING:
+    from .models import Application
 
 SUBJECTS = {
     "submitted": _("Your application has been received"),
@@ -31,17 +38,61 @@ def absolute_url(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
-def send_status_email(application_id: int, status: str, *, comment: str = "") -> None:
-    """Tell the applicant (and a minor's representative) about a new status."""
-    from .models import Application
+def send_status_email(
+    application: Application, status: str, *, comment: str = ""
+) -> None:
+    """Have the applicant (and a minor's representative) told about a new status.
+
+    Called inside the transaction of the change: it enqueues a task (one row)
+    that writes the e-mail (write_status_email) once the change is committed,
+    so that no template is rendered while the change holds its locks. The
+    deadline of an offer travels with the task: the e-mail gives the one set
+    now, whatever happens to the offer before the worker runs.
+    """
+    from .tasks import send_status_email as write_later
 
     if status not in SUBJECTS:
         return
-    application = Application.objects.select_related(
-        "applicant", "cohort", "cohort__program", "cohort__venue"
-    ).get(pk=application_id)
+    deadline = application.offer_expires_at if status == "offered" else None
+    write_later.enqueue(
+        application_id=application.pk,
+        status=status,
+        comment=comment,
+        key=f"status-{uuid.uuid4().hex}",
+        offer_expires_at=deadline.isoformat() if deadline else None,
+    )
+
+
+def write_status_email(
+    application_id: int,
+    status: str,
+    *,
+    key: str,
+    comment: str = "",
+    offer_expires_at: str | None = None,
+) -> str:
+    """Write the e-mail about a new status and send it now, from the task that
+    send_status_email enqueued (core.mail.deliver_email: once per ``key``, and
+    tried again later if the mail server is away); return what happened.
+
+    Sent at once, not enqueued again, so that it goes out in the order its
+    change was made among the other e-mails waiting. Nothing is written for an
+    application deleted or a person anonymised since the change.
+    """
+    from .models import Application
+
+    application = (
+        Application.objects.select_related(
+            "applicant", "cohort", "cohort__program", "cohort__venue"
+        )
+        .filter(pk=application_id)
+        .first()
+    )
+    if application is None or application.applicant.anonymised_at is not None:
+        return "nobody to write to"
+    if offer_expires_at:
+        application.offer_expires_at = datetime.datetime.fromisoformat(offer_expires_at)
     applicant = application.applicant
-    recipients = _recipients(applicant)
     with translation.override(application.language):
         context = {
             "status": status,
@@ -54,7 +105,14 @@ def send_status_email(application_id: int, status: str, *, comment: str = "") ->
             "COPP_NAME": settings.COPP_NAME,
             "COPP_PHONE": settings.COPP_PHONE,
         }
-        _send(str(SUBJECTS[status]), "enrollment/email/status", context, recipients)
+        template = "enrollment/email/status"
+        return mail.deliver_email.call(
+            key=key,
+            subject=f"{SUBJECTS[status]} — {settings.COPP_SHORT_NAME}"[:300],
+            text=render_to_string(f"{template}.txt", context),
+            html=render_to_string(f"{template}.html", context),
+            recipients=_recipients(applicant),
+        )
 
 
 def send_links(email: str, applications: Sequence) -> None:

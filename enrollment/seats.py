@@ -244,21 +244,27 @@ def count_cohorts_seats(
     if not ids:
         return counted
     if quotas is None:
-        quotas = CohortQuota.objects.filter(cohort_id__in=ids).values_list(
-            "cohort_id", "stream_id", "seats"
+        # No order: counting needs none, and the models' orders join tables.
+        quotas = (
+            CohortQuota.objects.filter(cohort_id__in=ids)
+            .order_by()
+            .values_list("cohort_id", "stream_id", "seats")
         )
     for cohort_id, stream_id, quota in quotas:
         counted[cohort_id].streams[stream_id] = StreamSeats(quota=quota)
     holders = Counter(
         Application.objects.filter(cohort_id__in=ids)
         .filter(held_q(now))
+        .order_by()
         .values_list("cohort_id", "stream_id", "employer_inn")
     )
     for (cohort_id, stream_id, _inn), count in holders.items():
         streams = counted[cohort_id].streams
         streams.setdefault(stream_id, StreamSeats(quota=0)).held += count
-    reservations = SeatReservation.objects.filter(cohort_id__in=ids).filter(
-        active_reservation_q(now)
+    reservations = (
+        SeatReservation.objects.filter(cohort_id__in=ids)
+        .filter(active_reservation_q(now))
+        .order_by()
     )
     for cohort_id, stream_id, inn, kept in reservations.values_list(
         "cohort_id", "stream_id", "employer_inn", "seats"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -80,8 +81,14 @@ def required_document_kinds(application: Application) -> list[str]:
 
 def current_consent_texts() -> list[ConsentText]:
     """The newest version of each kind of consent text, required ones first."""
+    return newest_consent_texts(ConsentText.objects.order_by("kind", "-version"))
+
+
+def newest_consent_texts(texts: Iterable[ConsentText]) -> list[ConsentText]:
+    """Of ``texts`` (every version, by kind and newest first), the newest
+    version of each kind, required ones first."""
     latest: dict[str, ConsentText] = {}
-    for text in ConsentText.objects.order_by("kind", "-version"):
+    for text in texts:
         latest.setdefault(text.kind, text)
     return sorted(latest.values(), key=lambda t: (not t.is_required, t.kind))
 

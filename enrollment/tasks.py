@@ -27,6 +27,27 @@ def send_links(*, email: str) -> int:
 
 
 @task()
+def send_status_email(
+    *,
+    application_id: int,
+    status: str,
+    key: str,
+    comment: str = "",
+    offer_expires_at: str | None = None,
+) -> str:
+    """Write the e-mail about a new status of an application and send it
+    (enrollment.emails.send_status_email enqueues this with the change); once
+    per ``key``, however often the task runs. Return what happened."""
+    return emails.write_status_email(
+        application_id,
+        status,
+        key=key,
+        comment=comment,
+        offer_expires_at=offer_expires_at,
+    )
+
+
+@task()
 def expire_offers() -> int:
     """Release the offers past their deadline and move the queues (every
     minute; the seats are already free for anyone who counts them)."""

@@ -19,7 +19,6 @@ from django.views.decorators.http import require_POST
 from core.numbers import parse_int
 from core.security import client_ip, limit_posts, private_page
 from programs.models import Cohort
-from programs.selectors import annotate_seats
 
 from . import previews, selectors, services
 from .forms import ApplicationForm, DocumentUploadForm, LostLinkForm, add_errors
@@ -49,10 +48,10 @@ def _evidence(request: HttpRequest) -> services.Evidence:
 @never_cache
 @limit_posts("apply")
 def apply(request: HttpRequest, cohort_id: int) -> HttpResponse:
+    # The seats open are counted by the form, and only to show it: sending
+    # the form counts nothing before the service locks the cohort.
     cohort = get_object_or_404(
-        annotate_seats(
-            Cohort.objects.select_related("program", "program__direction", "venue")
-        ),
+        Cohort.objects.select_related("program", "program__direction", "venue"),
         pk=cohort_id,
         program__is_published=True,
     )
@@ -88,6 +87,7 @@ def apply(request: HttpRequest, cohort_id: int) -> HttpResponse:
                     accepts_other_streams=form.cleaned_data.get(
                         "accepts_other_streams", False
                     ),
+                    streams=form.streams,
                 )
             except services.DuplicateApplication as error:
                 if error.existing is not None:

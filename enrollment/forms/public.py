@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -23,7 +24,7 @@ from programs.models import Cohort, EducationLevel, FundingSource, LearnerCatego
 
 from .. import selectors, services
 from ..models import DocumentKind, Relation, Sex, StagedUpload
-from ..seats import annotate_quota_seats
+from ..seats import Seats, count_seats
 from ..services.staging import open_staged
 
 DOCUMENT_FIELDS = {
@@ -232,10 +233,8 @@ class ApplicationForm(HoneypotMixin, forms.Form):
             field.widget.attrs["aria-required"] = "true"
         self.staged: dict[str, StagedUpload] = {}
         self.set_staged(staged or {})
-        self.quotas = {
-            q.stream_id: q
-            for q in annotate_quota_seats(cohort.quotas.select_related("stream"))
-        }
+        # The cohort's streams with their rules: the service takes them too,
+        # so that it does not read them again while it holds the cohort's lock.
         self.streams = eligibility.cohort_streams(cohort)
         stream_field = self.fields["stream"]
         stream_field.queryset = FundingSource.objects.filter(
@@ -284,7 +283,6 @@ class ApplicationForm(HoneypotMixin, forms.Form):
                 ),
             )
         self.consent_texts = selectors.current_consent_texts()
-        consent_layout = []
         for text in self.consent_texts:
             name = f"consent_{text.kind}"
             self.fields[name] = forms.BooleanField(
@@ -308,10 +306,13 @@ class ApplicationForm(HoneypotMixin, forms.Form):
                     )
                 },
             )
-            consent_layout.append(name)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(
+
+    @cached_property
+    def helper(self) -> FormHelper:
+        """How the form is laid out: built only to show it, never to send it."""
+        helper = FormHelper()
+        helper.form_tag = False
+        helper.layout = Layout(
             Fieldset(
                 _("About you"),
                 Div(
@@ -338,11 +339,15 @@ class ApplicationForm(HoneypotMixin, forms.Form):
             Fieldset(
                 _("Funding"),
                 "stream",
-                *(["accepts_other_streams"] if multiple else []),
+                *(
+                    ["accepts_other_streams"]
+                    if "accepts_other_streams" in self.fields
+                    else []
+                ),
             ),
             Fieldset(
                 _("Education and category"),
-                *(["employer_inn"] if reservations else []),
+                *(["employer_inn"] if "employer_inn" in self.fields else []),
                 Div(
                     Div("education_level", css_class="col-md-6"),
                     Div("snils", css_class="col-md-6"),
@@ -371,7 +376,7 @@ class ApplicationForm(HoneypotMixin, forms.Form):
                     ),
                 ),
                 css_id="representative",
-                data_starts_on=cohort.starts_on.isoformat(),
+                data_starts_on=self.cohort.starts_on.isoformat(),
             ),
             Fieldset(
                 _("Documents"),
@@ -400,11 +405,14 @@ class ApplicationForm(HoneypotMixin, forms.Form):
                     css_class="row",
                 ),
             ),
-            Fieldset(_("Consents"), *consent_layout),
+            Fieldset(
+                _("Consents"), *(f"consent_{text.kind}" for text in self.consent_texts)
+            ),
             "submission_key",
             HONEYPOT,
             Submit("submit", _("Send the application"), css_class="btn-lg mt-2"),
         )
+        return helper
 
     def clean_last_name(self) -> str:
         return " ".join(self.cleaned_data["last_name"].split())
@@ -431,7 +439,10 @@ class ApplicationForm(HoneypotMixin, forms.Form):
                 services.check_applicant_fits(self.applicant_data(), self.cohort)
                 if data.get("stream"):
                     services.choose_stream(
-                        self.cohort, self.applicant_data(), data["stream"].pk
+                        self.cohort,
+                        self.applicant_data(),
+                        data["stream"].pk,
+                        streams=self.streams,
                     )
             except ValidationError as error:
                 for field, messages in error.error_dict.items():
@@ -464,14 +475,24 @@ class ApplicationForm(HoneypotMixin, forms.Form):
             if cleaned.get(name) and name not in self.errors
         }
 
+    @cached_property
+    def seats(self) -> Seats:
+        """The cohort's seats now, by stream: counted only to show the form,
+        never to send it (the service counts them under the cohort's lock)."""
+        return count_seats(self.cohort)
+
+    @property
+    def seats_open(self) -> int:
+        """The seats the cohort has open now, on all its streams."""
+        return self.seats.open
+
     def stream_id(self) -> int | None:
         stream = self.cleaned_data.get("stream")
         return stream.pk if stream else None
 
     def stream_label(self, stream: FundingSource) -> str:
         """The stream with its rules and the seats it has open now."""
-        quota = self.quotas.get(stream.pk)
-        open_seats = quota.seats_open if quota is not None else 0
+        open_seats = self.seats.on(stream.pk).open
         seats = (
             ngettext("%(count)s seat open", "%(count)s seats open", open_seats)
             % {"count": open_seats}

@@ -128,15 +128,21 @@ def _offer(
     change_status(application, S.OFFERED, actor=actor, comment=comment, now=now)
 
 
-def _fill_from_waitlist(cohort: Cohort, *, now: datetime.datetime) -> list[Application]:
+def _fill_from_waitlist(
+    cohort: Cohort,
+    *,
+    now: datetime.datetime,
+    streams: list[FundingSource] | None = None,
+) -> Seats:
     """Offer free seats to the people waiting, first in first served, each on
     their stream (or another they agreed to and may use); a reserved seat goes
-    to the first person waiting who works for its employer."""
+    to the first person waiting who works for its employer. Return the seats
+    as they are after these offers."""
     seats = count_seats(cohort, now=now)
     if not seats.anyone_can_take():
-        return []
-    streams = eligibility.cohort_streams(cohort)
-    offered = []
+        return seats
+    if streams is None:
+        streams = eligibility.cohort_streams(cohort)
     waiting = (
         waiting_list(cohort)
         .select_for_update(of=("self",))
@@ -156,30 +162,46 @@ def _fill_from_waitlist(cohort: Cohort, *, now: datetime.datetime) -> list[Appli
             comment=str(_("A seat became free.")),
             now=now,
         )
-        offered.append(application)
-    return offered
+    return seats
 
 
-def settle(cohort: Cohort, *, now: datetime.datetime) -> None:
-    """Release expired offers, then offer free seats to the people waiting.
-    Caller holds the cohort lock."""
+def settle(
+    cohort: Cohort,
+    *,
+    now: datetime.datetime,
+    streams: list[FundingSource] | None = None,
+) -> Seats:
+    """Release expired offers, then offer free seats to the people waiting;
+    return the seats as they are then. Caller holds the cohort lock.
+
+    ``streams``: the cohort's streams (eligibility.cohort_streams), when the
+    caller has them already."""
     _release_expired_offers(cohort, now=now)
-    _fill_from_waitlist(cohort, now=now)
+    return _fill_from_waitlist(cohort, now=now, streams=streams)
 
 
 def offer_or_waitlist(
-    application: Application, *, actor: Actor, now: datetime.datetime
+    application: Application,
+    *,
+    actor: Actor,
+    now: datetime.datetime,
+    streams: list[FundingSource] | None = None,
 ) -> None:
     """Give a submitted or accepted application a seat if one is free to it,
-    else a place at the end of the queue. Caller holds the cohort lock."""
+    else a place at the end of the queue. Caller holds the cohort lock.
+
+    ``streams``: the cohort's streams (eligibility.cohort_streams), when the
+    caller has them already."""
     cohort = application.cohort
-    settle(cohort, now=now)
+    if streams is None:
+        streams = eligibility.cohort_streams(cohort)
+    seats = settle(cohort, now=now, streams=streams)
     # After settling, nobody waiting can use a free seat; so a seat this person
     # can take is theirs (a reserved seat of their employer, or a general one,
-    # on their stream or one they agreed to).
-    stream = _seat_for(
-        application, count_seats(cohort, now=now), eligibility.cohort_streams(cohort)
-    )
+    # on their stream or one they agreed to). The seats settling returns are
+    # counted under the same lock, with its offers taken: the same figures as
+    # counting again.
+    stream = _seat_for(application, seats, streams)
     if stream is not None:
         _offer(application, stream, actor=actor, now=now)
     else:

@@ -106,4 +106,4 @@ def change_status(
         comment=comment,
         created_at=now,
     )
-    emails.send_status_email(application.pk, to_status, comment=comment)
+    emails.send_status_email(application, to_status, comment=comment)

@@ -23,12 +23,20 @@ S = ApplicationStatus
 
 
 def check_stream_choice(
-    cohort: Cohort, stream_id: int, situation: eligibility.Situation
+    cohort: Cohort,
+    stream_id: int,
+    situation: eligibility.Situation,
+    *,
+    streams: list[FundingSource] | None = None,
 ) -> FundingSource:
     """The cohort's stream ``stream_id`` if the person may use it; else a
     ValidationError on ``stream``: the cohort offers no such stream, or why
-    the person may not use it and which of the cohort's streams fits instead."""
-    streams = eligibility.cohort_streams(cohort)
+    the person may not use it and which of the cohort's streams fits instead.
+
+    ``streams``: the cohort's streams (eligibility.cohort_streams), when the
+    caller has them already."""
+    if streams is None:
+        streams = eligibility.cohort_streams(cohort)
     chosen = next((s for s in streams if s.pk == stream_id), None)
     if chosen is None:
         raise ValidationError(

@@ -35,7 +35,7 @@ from ..models import (
     age_on,
     person_key,
 )
-from ..selectors import current_consent_texts
+from ..selectors import newest_consent_texts
 from . import figures
 from .files import check_file, check_room_for, stored_name
 from .seats import lock_application, lock_cohort, offer_or_waitlist
@@ -184,12 +184,20 @@ def situation(data: ApplicantData) -> eligibility.Situation:
 
 
 def choose_stream(
-    cohort: Cohort, data: ApplicantData, stream_id: int | None
+    cohort: Cohort,
+    data: ApplicantData,
+    stream_id: int | None,
+    *,
+    streams: list[FundingSource] | None = None,
 ) -> FundingSource:
     """The stream the person applies on, if the cohort offers it and they may
     use it; else a ValidationError on ``stream`` saying why, and which of the
-    cohort's streams fits instead."""
-    streams = eligibility.cohort_streams(cohort)
+    cohort's streams fits instead.
+
+    ``streams``: the cohort's streams (eligibility.cohort_streams), when the
+    caller has them already."""
+    if streams is None:
+        streams = eligibility.cohort_streams(cohort)
     if stream_id is None and len(streams) == 1:
         stream_id = streams[0].pk
     if stream_id is None:
@@ -201,7 +209,7 @@ def choose_stream(
                 )
             }
         )
-    return check_stream_choice(cohort, stream_id, situation(data))
+    return check_stream_choice(cohort, stream_id, situation(data), streams=streams)
 
 
 # --- Submission ------------------------------------------------------------------
@@ -219,6 +227,7 @@ def submit_application(
     employer_inn: str = "",
     stream_id: int | None = None,
     accepts_other_streams: bool = False,
+    streams: list[FundingSource] | None = None,
 ) -> Application:
     """Create an application on a funding stream, and in a first-come cohort
     give it a seat or a place in the queue.
@@ -230,17 +239,21 @@ def submit_application(
     stream fits instead), a missing required consent, a refused file, and
     DuplicateApplication when the person already holds an active application
     for this cohort.
+
+    ``streams``: the cohort's streams with their rules, as the form read them
+    (eligibility.cohort_streams), so that they are not read again while the
+    cohort is locked; under the lock only the list of its streams is checked
+    against them.
     """
-    existing = Application.objects.filter(submission_key=submission_key).first()
-    if existing is not None:
-        return existing
     evidence = evidence or Evidence()
 
     checked_files = []
     file_errors: dict[str, ValidationError] = {}
     for kind, upload in documents:
         try:
-            checked_files.append((kind, upload, check_file(upload)))
+            content_type = check_file(upload)
+            # Read through here, not while the cohort is locked.
+            checked_files.append((kind, upload, content_type, _sha256(upload)))
         except ValidationError as error:
             file_errors[f"document_{kind}"] = error
     if file_errors:
@@ -251,16 +264,20 @@ def submit_application(
     snils_key = normalize_snils(data.snils)
     key = person_key(data.last_name, data.first_name, data.patronymic, data.birth_date)
 
+    # What follows holds the cohort's lock until the commit: every application
+    # to the cohort waits for it, so it reads and writes as little as it can.
     try:
         with transaction.atomic(durable=True):
             cohort = lock_cohort(cohort_id)
-            again = Application.objects.filter(submission_key=submission_key).first()
+            again, duplicate = _find_same_or_duplicate(
+                cohort, submission_key, email_key, snils_key, key
+            )
             if again is not None:
                 return again  # the same form, sent twice: one application
             check_cohort_accepts(cohort)
             check_applicant_fits(data, cohort)
-            stream = choose_stream(cohort, data, stream_id)
-            duplicate = _find_active_duplicate(cohort, email_key, snils_key, key)
+            streams = _current_streams(cohort, streams)
+            stream = choose_stream(cohort, data, stream_id, streams=streams)
             if duplicate is not None:
                 raise DuplicateApplication(duplicate)
             now = timezone.now()
@@ -296,11 +313,13 @@ def submit_application(
                     ip_address=evidence.ip_address,
                     user_agent=evidence.user_agent[:500],
                 )
-            for kind, upload, content_type in checked_files:
-                _store_document(application, kind, upload, content_type)
-            emails.send_status_email(application.pk, S.SUBMITTED)
+            for kind, upload, content_type, digest in checked_files:
+                _store_document(application, kind, upload, content_type, digest)
+            emails.send_status_email(application, S.SUBMITTED)
             if cohort.admission_mode == Cohort.AdmissionMode.FIRST_COME:
-                offer_or_waitlist(application, actor=Actor.system(), now=now)
+                offer_or_waitlist(
+                    application, actor=Actor.system(), now=now, streams=streams
+                )
     except IntegrityError as error:
         # Two submissions raced past the checks above: the database kept one.
         again = Application.objects.filter(submission_key=submission_key).first()
@@ -314,15 +333,32 @@ def submit_application(
     return application
 
 
+def _current_streams(
+    cohort: Cohort, streams: list[FundingSource] | None
+) -> list[FundingSource]:
+    """The cohort's streams now (its lock held): those read before the lock if
+    it still offers exactly these (one query), else read again."""
+    if streams is None:
+        return eligibility.cohort_streams(cohort)
+    offered = set(cohort.quotas.order_by().values_list("stream_id", flat=True))
+    if offered != {s.pk for s in streams}:
+        # Staff changed the cohort's streams meanwhile.
+        return eligibility.cohort_streams(cohort)
+    return streams
+
+
 def _consent_texts(ids: Iterable[int]) -> list[ConsentText]:
-    current = current_consent_texts()
+    # Every version in one query: the current ones and those given are among them.
+    every = list(ConsentText.objects.order_by("kind", "-version"))
+    current = newest_consent_texts(every)
     if not any(t.kind == ConsentText.Kind.PROCESSING for t in current):
         # Without a consent text nobody can consent: take no personal data at all.
         raise ValidationError(
             _("Applications are not accepted right now. Please call the centre."),
             code="consent_text_missing",
         )
-    texts = list(ConsentText.objects.filter(pk__in=list(ids)))
+    given = {int(pk) for pk in ids}
+    texts = [t for t in every if t.pk in given]
     given_kinds = {t.kind for t in texts}
     missing = [t for t in current if t.is_required and t.kind not in given_kinds]
     if missing:
@@ -338,18 +374,49 @@ def _consent_texts(ids: Iterable[int]) -> list[ConsentText]:
     return texts
 
 
-def _find_active_duplicate(
-    cohort: Cohort, email_key: str, snils_key: str, key: str
-) -> Application | None:
+def _same_person(email_key: str, snils_key: str, key: str) -> Q:
     same_person = Q(email_key=email_key) | Q(person_key=key)
     if snils_key:
         same_person |= Q(snils_key=snils_key)
+    return same_person
+
+
+def _find_active_duplicate(
+    cohort: Cohort, email_key: str, snils_key: str, key: str
+) -> Application | None:
     return (
         cohort.applications.filter(status__in=ACTIVE_STATUSES)
-        .filter(same_person)
+        .filter(_same_person(email_key, snils_key, key))
         .order_by("submitted_at")
         .first()
     )
+
+
+def _find_same_or_duplicate(
+    cohort: Cohort,
+    submission_key: uuid.UUID | str,
+    email_key: str,
+    snils_key: str,
+    key: str,
+) -> tuple[Application | None, Application | None]:
+    """In one query: the application this form made already (its
+    ``submission_key``), else the person's active application in ``cohort``
+    (the first made), else neither."""
+    rows = list(
+        Application.objects.filter(
+            Q(submission_key=submission_key)
+            | Q(
+                _same_person(email_key, snils_key, key),
+                cohort=cohort,
+                status__in=ACTIVE_STATUSES,
+            )
+        ).order_by("submitted_at", "pk")
+    )
+    wanted = uuid.UUID(str(submission_key))
+    same = next((a for a in rows if a.submission_key == wanted), None)
+    if same is not None:
+        return same, None
+    return None, rows[0] if rows else None
 
 
 def _create_applicant(data: ApplicantData, snils_key: str) -> Applicant:
@@ -369,24 +436,33 @@ def _create_applicant(data: ApplicantData, snils_key: str) -> Applicant:
         representative_email=data.representative_email.strip(),
         representative_relation=data.representative_relation,
     )
-    applicant.categories.set(data.categories)
+    if data.categories:
+        applicant.categories.add(*data.categories)
     return applicant
 
 
-def _store_document(
-    application: Application, kind: str, upload: UploadedFile, content_type: str
-) -> Document:
+def _sha256(upload: UploadedFile) -> str:
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)
     upload.seek(0)
+    return digest.hexdigest()
+
+
+def _store_document(
+    application: Application,
+    kind: str,
+    upload: UploadedFile,
+    content_type: str,
+    digest: str,
+) -> Document:
     document = Document(
         application=application,
         kind=kind,
         original_name=stored_name(upload.name, content_type),
         content_type=content_type,
         size=upload.size or 0,
-        sha256=digest.hexdigest(),
+        sha256=digest,
     )
     document.file.save("upload", upload, save=False)
     document.save()
@@ -413,6 +489,7 @@ def upload_document(
     Raises ValidationError for a refused file or a closed application.
     """
     content_type = check_file(upload)
+    digest = _sha256(upload)
     with transaction.atomic(durable=True):
         application = lock_application(application.pk)
         if application.status not in ACTIVE_STATUSES:
@@ -421,4 +498,4 @@ def upload_document(
                 code="closed",
             )
         check_room_for(application, adding=1, size=upload.size or 0)
-        return _store_document(application, kind, upload, content_type)
+        return _store_document(application, kind, upload, content_type, digest)
