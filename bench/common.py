@@ -248,18 +248,7 @@ def apply_once(
     status, seconds, location, _html = post_form(
         port,
         f"/apply/{cohort_id}/",
-        {
-            "submission_key": "",
-            "last_name": f"Нагрузкин{n}",
-            "first_name": "Тест",
-            "birth_date": "1990-01-01",
-            "sex": "male",
-            "phone": "+79120000000",
-            "email": f"load-{cohort_id}-{n}@example.org",
-            "municipality": "г. Энск",
-            "education_level": "higher",
-            "consent_processing": "on",
-        },
+        application_fields(cohort_id, n),
         client_ip=client_ip,
     )
     return status, seconds, location
@@ -340,7 +329,7 @@ def load(port: int, paths: list[str], *, clients: int, seconds: float) -> LoadRe
 
 def application_fields(cohort_id: int, n: int) -> dict[str, str]:
     """The fields person ``n`` types into the application form of ``cohort_id``
-    (the same as apply_once sends; ``submission_key`` is taken from the page)."""
+    (``submission_key`` is taken from the page)."""
     return {
         "submission_key": "",
         "last_name": f"Нагрузкин{n}",

@@ -88,7 +88,8 @@ class ApplicationPaginator(Paginator):
         if self.exact:
             return ""
         if self.estimated:
-            count = self.count
+            # An estimate to three figures: «около 1 000 000», not «1 000 038».
+            count = round(self.count, 3 - len(str(self.count)))
             label = ngettext(
                 "about %(count)s application", "about %(count)s applications", count
             )
