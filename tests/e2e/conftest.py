@@ -58,16 +58,15 @@ def pytest_runtest_makereport(item, call):
     setattr(item, f"report_{report.when}", report)
 
 
-@pytest.fixture
-def page(request, browser, live_server):
+def open_page(browser, base_url: str, width: int = 1280, height: int = 900):
+    """A new browser context and page at a size, in Russian; return them and
+    the list the page fills with what the Content-Security-Policy blocks
+    (whatever it blocks is a defect of the page)."""
     context = browser.new_context(
-        base_url=live_server.url,
-        viewport={"width": 1280, "height": 900},
-        locale="ru-RU",
+        base_url=base_url, viewport={"width": width, "height": height}, locale="ru-RU"
     )
     context.set_default_timeout(10_000)
     page = context.new_page()
-    # Whatever the Content-Security-Policy blocks is a defect of the page.
     blocked: list[str] = []
     page.on(
         "console",
@@ -77,12 +76,23 @@ def page(request, browser, live_server):
             else None
         ),
     )
-    yield page
+    return context, page, blocked
+
+
+def keep_if_failed(request, page, suffix: str = "") -> None:
+    """After a failed test, keep a screenshot and the HTML of ``page``."""
     report = getattr(request.node, "report_call", None)
     if report is not None and report.failed:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        name = re.sub(r"[^\w.-]+", "_", request.node.nodeid)
+        name = re.sub(r"[^\w.-]+", "_", request.node.nodeid) + suffix
         page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
         (ARTIFACTS / f"{name}.html").write_text(page.content(), encoding="utf-8")
+
+
+@pytest.fixture
+def page(request, browser, live_server):
+    context, page, blocked = open_page(browser, live_server.url)
+    yield page
+    keep_if_failed(request, page)
     context.close()
     assert blocked == [], "blocked by the Content-Security-Policy"

@@ -22,7 +22,8 @@ from playwright.sync_api import expect
 from enrollment.models import ApplicationStatus
 from programs.models import Cohort, FundingSource, ProgramKind
 from tests.e2e.axe import axe_violations
-from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.conftest import keep_if_failed
+from tests.e2e.conftest import open_page as open_watched_page
 from tests.factories import (
     CohortFactory,
     DirectionFactory,
@@ -119,21 +120,8 @@ def visit(request, browser, live_server):
 
     def open_page(viewport: str, version: str | None = None):
         width, height = VIEWPORTS[viewport]
-        context = browser.new_context(
-            base_url=live_server.url,
-            viewport={"width": width, "height": height},
-            locale="ru-RU",
-        )
-        context.set_default_timeout(10_000)
-        page = context.new_page()
-        blocked: list[str] = []
-        page.on(
-            "console",
-            lambda message: (
-                blocked.append(message.text)
-                if "Content Security Policy" in message.text
-                else None
-            ),
+        context, page, blocked = open_watched_page(
+            browser, live_server.url, width, height
         )
         if version:
             page.goto(f"/accessibility/?{version}&next=/")
@@ -141,12 +129,8 @@ def visit(request, browser, live_server):
         return page
 
     yield open_page
-    report = getattr(request.node, "report_call", None)
     for index, (context, page, blocked) in enumerate(opened):
-        if report is not None and report.failed:
-            ARTIFACTS.mkdir(parents=True, exist_ok=True)
-            name = re.sub(r"[^\w.-]+", "_", request.node.nodeid)
-            page.screenshot(path=str(ARTIFACTS / f"{name}-{index}.png"), full_page=True)
+        keep_if_failed(request, page, suffix=f"-{index}")
         context.close()
         assert blocked == [], "blocked by the Content-Security-Policy"
 
